@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from agencies.choices import AgencyKind, OrderOfGovernment
+from agencies.querysets import AgencyQuerySet
+
+
+class Agency(models.Model):
+    """A public authority with duties under the General Law (a ministry, an institute, a unit)."""
+
+    acronym = models.CharField(_("siglas"), max_length=32, unique=True, help_text=_("Siglas vigentes."))
+    name_es = models.CharField(_("nombre (español)"), max_length=255)
+    name_en = models.CharField(_("nombre (inglés)"), max_length=255, blank=True)
+    order = models.CharField(
+        _("orden de gobierno"), max_length=16, choices=OrderOfGovernment.choices, default=OrderOfGovernment.FEDERAL
+    )
+    kind = models.CharField(_("tipo"), max_length=16, choices=AgencyKind.choices, default=AgencyKind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("dependencia superior"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    state_name = models.CharField(_("entidad federativa"), max_length=64, blank=True)
+    commission_member = models.BooleanField(_("integra la Comisión Intersecretarial"), default=False)
+    consulted_by_cndh_2019 = models.BooleanField(_("consultada por la CNDH en 2019"), default=False)
+    active = models.BooleanField(_("vigente"), default=True)
+    notes = models.TextField(_("notas"), blank=True)
+    source = models.CharField(_("fuente"), max_length=255, blank=True, help_text=_("p. ej. CNDH 2019 ¶20"))
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "acronym"]
+        verbose_name = _("dependencia")
+        verbose_name_plural = _("dependencias")
+
+    def __str__(self):
+        return self.acronym
+
+    def natural_key(self):
+        return (self.acronym,)
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Spanish unless English is chosen and known)."""
+        if (get_language() or "es").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_es
+
+    def name_on(self, day):
+        """The (acronym, name_es, name_en) the agency had on `day` (history stays readable)."""
+        for former in self.former_names.all():
+            if (former.valid_from is None or former.valid_from <= day) and former.valid_until >= day:
+                return former
+        return self
+
+    def acronym_on(self, day) -> str:
+        return self.name_on(day).acronym
+
+
+class AgencyName(models.Model):
+    """A former name of an agency (PGR before FGR, SEDESOL before Bienestar, CNS before SSPC)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="former_names")
+    acronym = models.CharField(_("siglas anteriores"), max_length=32)
+    name_es = models.CharField(_("nombre anterior (español)"), max_length=255)
+    name_en = models.CharField(_("nombre anterior (inglés)"), max_length=255, blank=True)
+    valid_from = models.DateField(_("desde"), null=True, blank=True)
+    valid_until = models.DateField(_("hasta"), help_text=_("Último día en que usó este nombre."))
+    source = models.CharField(_("fuente"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["agency", "valid_until"]
+        verbose_name = _("nombre anterior")
+        verbose_name_plural = _("nombres anteriores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "acronym"],
+                name="agencyname_unique_acronym",
+                violation_error_message=_("Esa dependencia ya tiene registradas esas siglas anteriores."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_from__lte=models.F("valid_until")),
+                name="agencyname_valid_from_before_until",
+                violation_error_message=_("La fecha inicial debe ser anterior a la final."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.acronym} → {self.agency.acronym}"
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "es").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_es
+
+
+class Membership(models.Model):
+    """A liaison (enlace) of an agency. One user may liaise for several agencies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    position = models.CharField(_("cargo"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enlace de dependencia")
+        verbose_name_plural = _("enlaces de dependencias")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency"],
+                name="membership_unique_user_agency",
+                violation_error_message=_("Esa persona ya es enlace de esa dependencia."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.agency}"

@@ -1,0 +1,30 @@
+"""The Celery application. Settings come from Django's settings with the CELERY_ prefix."""
+
+import os
+
+from celery import Celery
+from celery.signals import task_postrun, task_prerun
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
+
+app = Celery("compliance")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _bind_job_id(task_id=None, task=None, args=None, kwargs=None, **_):
+    """Put the job id (first argument of our tasks) on every log line of the worker."""
+    from compliance.logging import job_id_var
+
+    job_id = (kwargs or {}).get("job_id") or (args[0] if args else None)
+    task.request.job_token = job_id_var.set(str(job_id) if job_id is not None else task_id or "-")
+
+
+@task_postrun.connect
+def _unbind_job_id(task=None, **_):
+    from compliance.logging import job_id_var
+
+    token = getattr(task.request, "job_token", None)
+    if token is not None:
+        job_id_var.reset(token)

@@ -1,0 +1,24 @@
+import logging
+import sys
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("compliance.tasks")
+
+SERVER_COMMANDS = ("runserver", "gunicorn")
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Reportes")
+
+    def ready(self):
+        argv = " ".join(sys.argv)
+        if settings.CELERY_TASK_ALWAYS_EAGER and any(cmd in argv for cmd in SERVER_COMMANDS):
+            logger.warning(
+                "CELERY_BROKER_URL is not set: background tasks (PDF reports) run in-process, "
+                "inside the web request. Set CELERY_BROKER_URL=redis://... and run `make worker` "
+                "for real background work."
+            )

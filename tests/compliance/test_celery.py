@@ -1,0 +1,49 @@
+"""A task makes the round trip through a real worker on Redis, and in-process without a broker."""
+
+import time
+import uuid
+
+import pytest
+
+from reports.models import WorkerHeartbeat
+from reports.tasks import heartbeat
+
+
+def wait_for(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_task_round_trips_through_a_real_worker_on_redis(real_worker):
+    token = uuid.uuid4().hex
+    heartbeat.delay(token)
+    assert wait_for(lambda: WorkerHeartbeat.objects.filter(token=token).exists())
+    beat = WorkerHeartbeat.objects.get(token=token)
+    assert beat.eager is False
+
+
+@pytest.mark.django_db
+def test_the_same_task_runs_in_process_without_a_broker(celery_app):
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        token = uuid.uuid4().hex
+        heartbeat.delay(token)
+    finally:
+        celery_app.conf.task_always_eager = previous
+    beat = WorkerHeartbeat.objects.get(token=token)
+    assert beat.eager is True
+
+
+def test_worker_settings_guard_against_lost_and_duplicated_tasks(settings):
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] >= 2 * settings.CELERY_TASK_TIME_LIMIT
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
