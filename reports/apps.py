@@ -1,4 +1,5 @@
 import logging
+import os
 import sys
 
 from django.apps import AppConfig
@@ -16,7 +17,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         argv = " ".join(sys.argv)
-        if settings.CELERY_TASK_ALWAYS_EAGER and any(cmd in argv for cmd in SERVER_COMMANDS):
+        # runserver's autoreloader imports the project twice; speak only in the serving child.
+        reloader_parent = "runserver" in argv and "--noreload" not in argv and os.environ.get("RUN_MAIN") != "true"
+        if settings.CELERY_TASK_ALWAYS_EAGER and any(cmd in argv for cmd in SERVER_COMMANDS) and not reloader_parent:
             logger.warning(
                 "CELERY_BROKER_URL is not set: background tasks (PDF reports) run in-process, "
                 "inside the web request. Set CELERY_BROKER_URL=redis://... and run `make worker` "
