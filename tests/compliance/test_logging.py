@@ -26,10 +26,10 @@ def test_the_filter_stamps_the_current_ids_on_a_record():
     assert (record.request_id, record.job_id) == ("req-42", "17")
 
 
-def test_the_worker_binds_the_job_id_of_the_task_being_run(celery_app):
+def test_the_worker_binds_the_job_id_of_the_task_being_run():
     from compliance.celery import _bind_job_id, _unbind_job_id
+    from reports.tasks import heartbeat as task
 
-    task = celery_app.tasks["reports.heartbeat"]
     task.push_request()
     try:
         _bind_job_id(task_id="celery-id", task=task, args=(123,), kwargs={})
