@@ -2,5 +2,6 @@
 
 from reports.models.heartbeat import WorkerHeartbeat
 from reports.models.jobs import JobState, ReportJob, ReportKind, ReportLanguage
+from reports.models.snapshots import ScorecardSnapshot
 
-__all__ = ["JobState", "ReportJob", "ReportKind", "ReportLanguage", "WorkerHeartbeat"]
+__all__ = ["JobState", "ReportJob", "ReportKind", "ReportLanguage", "ScorecardSnapshot", "WorkerHeartbeat"]

@@ -1,0 +1,42 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ScorecardSnapshot(models.Model):
+    """The frozen scorecard of one agency (or, with no agency, the national panorama) in a
+    published cycle. Written once by `reports.services.freeze_cycle`; reading a published
+    scorecard is one fetch of this row, and a later change of method never alters it."""
+
+    cycle = models.ForeignKey("obligations.ReviewCycle", on_delete=models.CASCADE, related_name="scorecard_snapshots")
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="scorecard_snapshots"
+    )
+    methodology_version = models.CharField(_("versión de la metodología"), max_length=32)
+    # The cycle's publication time when frozen: a cycle re-published later is frozen anew.
+    cycle_published_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(_("resumen"), default=dict)  # scores, counts, trends (the panorama reads only this)
+    rows = models.JSONField(_("obligaciones"), default=list)  # one dict per obligation, as shown
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cédula congelada")
+        verbose_name_plural = _("cédulas congeladas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "agency"],
+                name="snapshot_unique_cycle_agency",
+                violation_error_message=_("Ya existe una cédula congelada de esa dependencia en ese ciclo."),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=Q(agency__isnull=True),
+                name="snapshot_unique_cycle_national",
+                violation_error_message=_("Ya existe un panorama nacional congelado de ese ciclo."),
+            ),
+        ]
+        # The unique constraint's index (cycle, agency) serves both reads: one agency's
+        # scorecard and the panorama's list of a cycle's snapshots.
+
+    def __str__(self):
+        return f"{self.cycle_id} · {self.agency_id or 'nacional'}"
