@@ -2,6 +2,7 @@
 
 - catalogue: legal instruments, provisions, obligations, indicators, recommendations
 - review: review cycles, assessments and evidence
+- requests: information requests, liaisons' answers, reminders, right of reply
 """
 
 from obligations.models.catalogue import (
@@ -15,9 +16,27 @@ from obligations.models.catalogue import (
     RecommendationFollowUp,
     Responsibility,
 )
+from obligations.models.requests import (
+    Answer,
+    AnswerDocument,
+    InformationRequest,
+    ReminderSent,
+    Reply,
+    ReplyDocument,
+    RequestAddressee,
+    RequestAttachment,
+)
 from obligations.models.review import Assessment, Evidence, ReviewCycle, evidence_upload_to, private_storage
 
 __all__ = [
+    "Answer",
+    "AnswerDocument",
+    "InformationRequest",
+    "ReminderSent",
+    "Reply",
+    "ReplyDocument",
+    "RequestAddressee",
+    "RequestAttachment",
     "Assessment",
     "Evidence",
     "Indicator",
