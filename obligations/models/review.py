@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +16,13 @@ from simple_history.models import HistoricalRecords
 from obligations.choices import CycleState, EvidenceKind, Status, WorkflowState
 from obligations.models.base import localized as _localized
 from obligations.querysets import AssessmentQuerySet, EvidenceQuerySet, ReviewCycleQuerySet
+
+# Statuses that must rest on at least one in-period evidence item (CNDH 2019 ¶23).
+STATUSES_NEEDING_EVIDENCE = (Status.COMPLIED, Status.PARTIALLY_COMPLIED)
+
+
+class LockedError(ValidationError):
+    """A change refused because the record is read-only (validated rating, published cycle)."""
 
 
 class ReviewCycle(models.Model):
@@ -33,6 +41,7 @@ class ReviewCycle(models.Model):
     closed_at = models.DateTimeField(_("cerrado el"), null=True, blank=True)
     published_at = models.DateTimeField(_("publicado el"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = ReviewCycleQuerySet.as_manager()
 
     class Meta:
@@ -131,10 +140,71 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.cycle.slug} · {self.agency.acronym} · {self.obligation.code}"
 
+    # Fields an auditor edits when rating; the others change only through the workflow.
+    RATING_FIELDS = ("status", "rationale", "source_reference")
+    # Fields compared when two auditors collide (shown in the conflict message and history).
+    TRACKED_FIELDS = (
+        "status",
+        "rationale",
+        "source_reference",
+        "workflow_state",
+        "reviewer",
+        "validator",
+        "return_reason",
+    )
+
     @property
     def is_locked(self) -> bool:
         """Validated ratings and ratings of published cycles are read-only."""
         return self.workflow_state == WorkflowState.VALIDATED or self.cycle.state == CycleState.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        """Only drafts of unpublished cycles can be rated (a submitted rating goes back to
+        draft first, with a reason)."""
+        return self.workflow_state == WorkflowState.DRAFT and self.cycle.state != CycleState.PUBLISHED
+
+    def check_editable(self) -> None:
+        if self.cycle.state == CycleState.PUBLISHED:
+            raise LockedError(_("El ciclo «%(cycle)s» está publicado: es de sólo lectura.") % {"cycle": self.cycle})
+        if self.workflow_state != WorkflowState.DRAFT:
+            raise LockedError(
+                _("La evaluación está «%(state)s»: devuélvala a borrador, con un motivo, para modificarla.")
+                % {"state": self.get_workflow_state_display()}
+            )
+
+    def rating_errors(self, evidence=None) -> dict[str, list[str]]:
+        """What keeps this rating from standing: a status needs a written rationale;
+        complied and partially complied need at least one in-period evidence item (¶23).
+
+        `evidence`: the evidence items to judge with (e.g. including ones being added in the
+        same form); by default the stored ones."""
+        errors: dict[str, list[str]] = {}
+        if self.status and not (self.rationale or "").strip():
+            errors["rationale"] = [_("Todo estatus requiere una justificación escrita.")]
+        if self.status in STATUSES_NEEDING_EVIDENCE:
+            if evidence is None:
+                evidence = list(self.evidence.all()) if self.pk else []
+            if not any(self.cycle.covers(item.fact_date) for item in evidence):
+                message = _(
+                    "«%(status)s» requiere al menos una evidencia fechada dentro del periodo del ciclo "
+                    "(%(start)s a %(end)s)."
+                ) % {
+                    "status": self.get_status_display(),
+                    "start": self.cycle.period_start.isoformat(),
+                    "end": self.cycle.period_end.isoformat(),
+                }
+                if evidence:
+                    message += " " + _("Las evidencias fuera de periodo se conservan pero no cuentan (CNDH 2019 ¶23).")
+                errors["status"] = [message]
+        return errors
+
+    def clean(self):
+        super().clean()
+        if self.cycle_id:
+            errors = self.rating_errors()
+            if errors:
+                raise ValidationError(errors)
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -160,6 +230,7 @@ class Evidence(models.Model):
     file = models.FileField(_("archivo"), upload_to=evidence_upload_to, storage=private_storage, blank=True)
     original_filename = models.CharField(_("nombre original"), max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    content_type = models.CharField(_("tipo de contenido"), max_length=100, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("tamaño (bytes)"), null=True, blank=True, editable=False)
     url = models.URLField(_("enlace"), max_length=1000, blank=True)
     source_reference = models.CharField(_("referencia"), max_length=255, blank=True)
@@ -179,6 +250,10 @@ class Evidence(models.Model):
     provided_by_agency = models.BooleanField(_("aportada por la dependencia"), default=False)
     created_at = models.DateTimeField(_("registrada el"), default=timezone.now, editable=False)
 
+    # Fields that may still change once the assessment is locked: marking a redacted item
+    # publishable is how validated evidence reaches the public.
+    CHANGEABLE_WHEN_LOCKED = frozenset({"confidential"})
+
     history = HistoricalRecords()
     objects = EvidenceQuerySet.as_manager()
 
@@ -190,8 +265,62 @@ class Evidence(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Evidence of a validated assessment (or of a published cycle) is immutable, except
+        for being marked publishable once redacted. Enforced here, not only in the admin."""
+        if self.pk:
+            stored = Evidence.objects.select_related("assessment__cycle").filter(pk=self.pk).first()
+            if stored is not None:
+                touched = {
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if getattr(stored, f.attname) != getattr(self, f.attname)
+                }
+                locked = stored.assessment.is_locked or (
+                    self.assessment_id != stored.assessment_id and self.assessment.is_locked
+                )
+                if locked and touched - self.CHANGEABLE_WHEN_LOCKED:
+                    raise LockedError(self._locked_message())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and Assessment.objects.select_related("cycle").get(pk=self.assessment_id).is_locked:
+            raise LockedError(self._locked_message())
+        return super().delete(*args, **kwargs)
+
     @property
     def in_period(self) -> bool:
         """CNDH methodology ¶23: evidence dated outside the cycle's period is kept and shown,
         but does not count toward the rating."""
         return self.assessment.cycle.covers(self.fact_date)
+
+    @property
+    def period_flag(self) -> str:
+        """'fuera de periodo' for evidence that does not count, empty otherwise."""
+        return "" if self.in_period else str(_("fuera de periodo"))
+
+    @property
+    def download_name(self) -> str:
+        from lib.uploads import safe_filename
+
+        return safe_filename(self.original_filename or PurePosixPath(self.file.name or "").name, "evidencia")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == EvidenceKind.FILE and not self.file:
+            errors["file"] = _("Adjunte el archivo.")
+        if self.kind == EvidenceKind.LINK and not self.url:
+            errors["url"] = _("Indique el enlace.")
+        if self.kind == EvidenceKind.OFFICIAL_REPLY and not (self.file or self.source_reference):
+            errors["file"] = _("Adjunte la respuesta oficial o indique su referencia (oficio).")
+        if self.kind == EvidenceKind.PUBLIC_SOURCE and not (self.source_reference or self.url):
+            errors["source_reference"] = _("Cite la fuente pública (p. ej. CNDH 2019 ¶161) o su enlace.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _locked_message(self):
+        return _(
+            "La evidencia «%(title)s» pertenece a una evaluación validada o a un ciclo publicado: "
+            "no puede modificarse ni eliminarse."
+        ) % {"title": self.title}
