@@ -73,6 +73,11 @@ class AgencyName(models.Model):
     name_en = models.CharField(_("nombre anterior (inglés)"), max_length=255, blank=True)
     valid_from = models.DateField(_("desde"), null=True, blank=True)
     valid_until = models.DateField(_("hasta"), help_text=_("Último día en que usó este nombre."))
+    date_to_verify = models.BooleanField(
+        _("fecha por verificar"),
+        default=False,
+        help_text=_("Marcado cuando la fecha del cambio de nombre no se ha confirmado contra el DOF."),
+    )
     source = models.CharField(_("fuente"), max_length=255, blank=True)
 
     class Meta:
