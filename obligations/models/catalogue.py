@@ -226,15 +226,22 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField(_("año"))
     value = models.DecimalField(_("valor"), max_digits=14, decimal_places=2)
     source = models.CharField(_("fuente"), max_length=255)
+    disaggregation = models.CharField(
+        _("desagregación"),
+        max_length=128,
+        blank=True,
+        default="",
+        help_text=_("Vacío para el total; p. ej. «federal», «trata sexual», «FEVIMTRA» para una parte."),
+    )
     note = models.CharField(_("nota"), max_length=400, blank=True)
 
     class Meta:
-        ordering = ["indicator", "year"]
+        ordering = ["indicator", "year", "disaggregation"]
         verbose_name = _("valor de indicador")
         verbose_name_plural = _("valores de indicadores")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year", "source"],
+                fields=["indicator", "year", "source", "disaggregation"],
                 name="indicatorvalue_unique",
                 violation_error_message=_("Ya hay un valor de ese indicador para ese año y fuente."),
             )
