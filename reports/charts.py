@@ -1,0 +1,272 @@
+"""Server-side charts as inline SVG (no JavaScript, no CDN): the same markup works in the
+browser, under the site's Content-Security-Policy (presentation attributes only, no <style>
+and no inline script) and in WeasyPrint PDFs.
+
+Accessible by construction: every chart has a <title> and <desc> (role="img"), every bar and
+cell prints its value as text, statuses are told apart by pattern as well as colour, and the
+pages put a data table next to each chart.
+
+Public functions (all return a `SafeString` of one <svg> element):
+
+- `score_bars(items, *, title, description="", chart_id=None)`: horizontal bars of scores 0–1.
+- `status_bar(counts, *, title, labels=None, chart_id=None)`: one stacked bar of status counts
+  with a legend.
+- `heat_map(rows, columns, *, title, description="", chart_id=None)`: agencies × components.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+INK = "#1d1d1b"
+MUTED = "#5b5b57"
+LINE = "#d9d6cf"
+ACCENT = "#6a1b31"
+FONT = "DejaVu Sans, Arial, sans-serif"
+
+# Status → (fill colour, pattern kind). Pattern kinds are drawn in `_patterns`.
+STATUS_STYLE = {
+    "complied": ("#1b6e3a", "solid"),
+    "partially_complied": ("#a36a00", "diagonal"),
+    "not_complied": ("#a3222b", "cross"),
+    "no_information": ("#5b5b57", "dots"),
+    "not_applicable": ("#ffffff", "hollow"),
+    "unrated": ("#ffffff", "dash"),
+}
+STATUS_ORDER = list(STATUS_STYLE)
+
+# Heat-map bins: (upper bound inclusive, fill, text colour, pattern). Darker = higher score.
+HEAT_BINS = [
+    (0.2, "#f6e7ea", INK),
+    (0.4, "#e3b7c1", INK),
+    (0.6, "#c77d8f", INK),
+    (0.8, "#9a3f57", "#ffffff"),
+    (1.0, "#6a1b31", "#ffffff"),
+]
+
+
+def _id(chart_id: str | None, *parts) -> str:
+    if chart_id:
+        return chart_id
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
+    return f"chart-{digest}"
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{round(value * 100)} %"
+
+
+def _text(x, y, content, *, size=12, anchor="start", fill=INK, weight="normal") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" fill="{fill}" '
+        f'text-anchor="{anchor}" font-weight="{weight}">{escape(str(content))}</text>'
+    )
+
+
+def _patterns(prefix: str) -> str:
+    """<pattern> definitions; ids are prefixed so that several charts can share a page."""
+    parts = []
+    for status, (colour, kind) in STATUS_STYLE.items():
+        pid = f"{prefix}-{status}"
+        if kind == "solid":
+            body = f'<rect width="8" height="8" fill="{colour}"/>'
+        elif kind == "diagonal":
+            body = (
+                f'<rect width="8" height="8" fill="{colour}"/>'
+                '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#ffffff" stroke-width="1.6"/>'
+            )
+        elif kind == "cross":
+            body = (
+                f'<rect width="8" height="8" fill="{colour}"/>'
+                '<path d="M0,0 l8,8 M8,0 l-8,8" stroke="#ffffff" stroke-width="1.2"/>'
+            )
+        elif kind == "dots":
+            body = f'<rect width="8" height="8" fill="{colour}"/><circle cx="4" cy="4" r="1.6" fill="#ffffff"/>'
+        elif kind == "hollow":
+            body = f'<rect width="8" height="8" fill="#ffffff"/><circle cx="4" cy="4" r="1" fill="{MUTED}"/>'
+        else:  # dash
+            body = f'<rect width="8" height="8" fill="#ffffff"/><path d="M1,4 h6" stroke="{MUTED}" stroke-width="1"/>'
+        parts.append(f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">{body}</pattern>')
+    parts.append(
+        f'<pattern id="{prefix}-nodata" width="8" height="8" patternUnits="userSpaceOnUse">'
+        f'<rect width="8" height="8" fill="#ffffff"/>'
+        f'<path d="M0,8 l8,-8" stroke="{MUTED}" stroke-width="1"/></pattern>'
+    )
+    return "<defs>" + "".join(parts) + "</defs>"
+
+
+def _svg_open(cid: str, width: int, height: int, title: str, description: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{cid}" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="{cid}-title {cid}-desc">'
+        f'<title id="{cid}-title">{escape(title)}</title><desc id="{cid}-desc">{escape(description)}</desc>'
+    )
+
+
+def score_bars(
+    items: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    description: str = "",
+    no_data_label: str = "Sin datos",
+    chart_id: str | None = None,
+    width: int = 640,
+) -> SafeString:
+    """Horizontal bars, one per (label, score 0–1 or None). Each bar prints its percentage;
+    a bar with no score is drawn hatched and labelled `no_data_label`."""
+    cid = _id(chart_id, "bars", title, tuple(items))
+    label_w, right_pad, bar_h, gap, top = 230, 60, 22, 10, 24
+    plot_w = width - label_w - right_pad
+    height = top + len(items) * (bar_h + gap) + 20
+    auto_desc = "; ".join(
+        f"{label}: {_percent(value) if value is not None else no_data_label}" for label, value in items
+    )
+    out = [_svg_open(cid, width, height, title, description or auto_desc), _patterns(cid)]
+    # Scale: 0, 25, 50, 75, 100 %.
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = label_w + plot_w * tick
+        out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 16}" stroke="{LINE}"/>')
+        out.append(_text(x, top - 10, f"{round(tick * 100)} %", size=10, anchor="middle", fill=MUTED))
+    for index, (label, value) in enumerate(items):
+        y = top + index * (bar_h + gap)
+        short = label if len(label) <= 34 else label[:33] + "…"
+        out.append(_text(label_w - 8, y + bar_h * 0.7, short, anchor="end"))
+        if value is None:
+            out.append(
+                f'<rect x="{label_w}" y="{y}" width="{plot_w:.1f}" height="{bar_h}" '
+                f'fill="url(#{cid}-nodata)" stroke="{MUTED}" stroke-dasharray="3 2"/>'
+            )
+            out.append(_text(label_w + 6, y + bar_h * 0.7, no_data_label, fill=INK))
+            continue
+        bar_w = max(plot_w * max(0.0, min(1.0, value)), 1.5)
+        out.append(f'<rect x="{label_w}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" fill="{ACCENT}"/>')
+        out.append(_text(label_w + bar_w + 6, y + bar_h * 0.7, _percent(value), weight="bold"))
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 — every text node above is escaped
+
+
+def status_bar(
+    counts: Mapping[str, int],
+    *,
+    title: str,
+    labels: Mapping[str, str] | None = None,
+    chart_id: str | None = None,
+    width: int = 640,
+) -> SafeString:
+    """One stacked bar of status counts (each status with its own pattern) and a legend that
+    names each status with its count."""
+    labels = labels or {}
+    cid = _id(chart_id, "status", title, tuple(sorted(counts.items())))
+    shown = [(status, counts.get(status, 0)) for status in STATUS_ORDER if counts.get(status, 0)]
+    total = sum(n for _s, n in shown)
+    bar_h, top = 28, 8
+    legend_rows = max(1, (len(shown) + 2) // 3)
+    height = top + bar_h + 16 + legend_rows * 22
+    desc = "; ".join(f"{labels.get(s, s)}: {n}" for s, n in shown) or "—"
+    out = [_svg_open(cid, width, height, title, desc), _patterns(cid)]
+    x = 0.0
+    if total:
+        for status, n in shown:
+            w = width * n / total
+            out.append(
+                f'<rect x="{x:.1f}" y="{top}" width="{w:.1f}" height="{bar_h}" fill="url(#{cid}-{status})" '
+                f'stroke="{INK}" stroke-width="0.6"/>'
+            )
+            if w > 26:
+                fill = INK if STATUS_STYLE[status][1] in ("hollow", "dash") else "#ffffff"
+                out.append(_text(x + w / 2, top + bar_h * 0.68, n, anchor="middle", fill=fill, weight="bold"))
+            x += w
+    else:
+        out.append(
+            f'<rect x="0" y="{top}" width="{width}" height="{bar_h}" fill="url(#{cid}-nodata)" stroke="{MUTED}"/>'
+        )
+    col_w = width / 3
+    for index, (status, n) in enumerate(shown):
+        lx = (index % 3) * col_w
+        ly = top + bar_h + 12 + (index // 3) * 22
+        out.append(
+            f'<rect x="{lx:.1f}" y="{ly}" width="14" height="14" fill="url(#{cid}-{status})" stroke="{INK}" '
+            'stroke-width="0.6"/>'
+        )
+        out.append(_text(lx + 20, ly + 11.5, f"{labels.get(status, status)}: {n}", size=11))
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 — every text node above is escaped
+
+
+def heat_bin(value: float | None) -> int | None:
+    """Index of the heat-map shade of a score (0 lightest … 4 darkest), None without score."""
+    if value is None:
+        return None
+    for index, (upper, _fill, _text_colour) in enumerate(HEAT_BINS):
+        if value <= upper + 1e-9:
+            return index
+    return len(HEAT_BINS) - 1
+
+
+def heat_map(
+    rows: Sequence[tuple[str, Mapping[str, float | None]]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    title: str,
+    description: str = "",
+    no_data_label: str = "—",
+    chart_id: str | None = None,
+    cell_w: int = 120,
+) -> SafeString:
+    """A grid of rows (label, {column key: score 0–1 or None}) × columns (key, label).
+    Each cell prints its percentage; darker shades mean higher scores, and empty cells are
+    hatched, so no information is carried by colour alone."""
+    cid = _id(chart_id, "heat", title, tuple((label, tuple(sorted(v.items()))) for label, v in rows))
+    label_w, head_h, cell_h = 120, 44, 24
+    width = label_w + cell_w * len(columns)
+    height = head_h + cell_h * len(rows) + 34
+    out = [_svg_open(cid, width, height, title, description or title), _patterns(cid)]
+    for index, (_key, label) in enumerate(columns):
+        cx = label_w + index * cell_w + cell_w / 2
+        words = label if len(label) <= 40 else label[:39] + "…"
+        # Two lines at most: split near the middle on a space.
+        if len(words) > 18 and " " in words:
+            cut = words.rfind(" ", 0, len(words) // 2 + 6)
+            cut = cut if cut > 0 else words.find(" ")
+            out.append(_text(cx, 16, words[:cut], size=10, anchor="middle", weight="bold"))
+            out.append(_text(cx, 30, words[cut + 1 :], size=10, anchor="middle", weight="bold"))
+        else:
+            out.append(_text(cx, 24, words, size=10, anchor="middle", weight="bold"))
+    for r, (row_label, values) in enumerate(rows):
+        y = head_h + r * cell_h
+        out.append(_text(label_w - 8, y + cell_h * 0.68, row_label, size=11, anchor="end"))
+        for c, (key, _label) in enumerate(columns):
+            x = label_w + c * cell_w
+            value = values.get(key)
+            shade = heat_bin(value)
+            if shade is None:
+                out.append(
+                    f'<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="url(#{cid}-nodata)" '
+                    f'stroke="#ffffff"/>'
+                )
+                out.append(_text(x + cell_w / 2, y + cell_h * 0.68, no_data_label, size=11, anchor="middle"))
+            else:
+                _upper, fill, text_colour = HEAT_BINS[shade]
+                out.append(f'<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="{fill}" stroke="#ffffff"/>')
+                out.append(
+                    _text(
+                        x + cell_w / 2, y + cell_h * 0.68, _percent(value), size=11, anchor="middle", fill=text_colour
+                    )
+                )
+    # Legend: the five shades with their ranges.
+    ly = head_h + cell_h * len(rows) + 10
+    lower = 0
+    for index, (upper, fill, _tc) in enumerate(HEAT_BINS):
+        lx = label_w + index * 90
+        out.append(f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width="0.5"/>')
+        out.append(_text(lx + 18, ly + 11.5, f"{round(lower * 100)}–{round(upper * 100)} %", size=10))
+        lower = upper
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 — every text node above is escaped
