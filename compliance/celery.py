@@ -11,6 +11,12 @@ app = Celery("compliance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Periodic tasks (run by `celery ... worker --beat` or a separate `celery ... beat`).
+app.conf.beat_schedule = {
+    # Report jobs: fail the ones stuck in `running`, publish again the ones never picked up.
+    "reports-check-report-jobs": {"task": "reports.check_report_jobs", "schedule": 60.0},
+}
+
 
 @task_prerun.connect
 def _bind_job_id(task_id=None, task=None, args=None, kwargs=None, **_):

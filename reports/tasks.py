@@ -2,10 +2,16 @@ import logging
 import socket
 
 from celery import shared_task
+from django.conf import settings
 
 from reports.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
+
+# Transient errors are retried with exponential backoff (30 s, 60 s, 120 s), each countdown
+# far below the broker's visibility_timeout (a countdown longer than it would be redelivered).
+REPORT_MAX_RETRIES = 3
+REPORT_RETRY_BASE_SECONDS = 30
 
 
 @shared_task(name="reports.heartbeat", ignore_result=True)
@@ -14,3 +20,44 @@ def heartbeat(token: str) -> None:
     eager = bool(getattr(heartbeat.request, "is_eager", False))
     WorkerHeartbeat.objects.get_or_create(token=token, defaults={"hostname": socket.gethostname(), "eager": eager})
     logger.info("heartbeat token=%s eager=%s", token, eager)
+
+
+@shared_task(
+    bind=True,
+    name="reports.build_report",
+    ignore_result=True,
+    # Acknowledge only when done, and give the message back if the process running it dies:
+    # a killed worker never silently loses a report.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_HARD_TIME_LIMIT,
+    max_retries=REPORT_MAX_RETRIES,
+)
+def build_report(self, job_id: int) -> str:
+    """Build the PDF of one ReportJob. Idempotent by job id: the job is claimed with a
+    conditional update, a redelivered message for a finished job does nothing."""
+    from reports import jobs
+
+    task_id = self.request.id or ""
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    logger.info("report task start job=%s redelivered=%s retries=%s", job_id, redelivered, self.request.retries)
+    try:
+        outcome = jobs.run_job(job_id, task_id, hostname=self.request.hostname or socket.gethostname())
+    except jobs.TransientReportError as exc:
+        if self.request.retries >= self.max_retries:
+            jobs.fail_job(job_id, None, f"{exc} (tras {self.max_retries} reintentos)")
+            return "failed"
+        countdown = min(REPORT_RETRY_BASE_SECONDS * 2**self.request.retries, 600)
+        logger.warning("report transient error job=%s retry in %ss: %s", job_id, countdown, exc)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+    return outcome.state
+
+
+@shared_task(name="reports.check_report_jobs", ignore_result=True, soft_time_limit=60, time_limit=90)
+def check_report_jobs() -> dict:
+    """Periodic (Celery beat): fail jobs stuck in `running` past the hard limit, and publish
+    again the queued jobs no worker picked up (the broker was down when they were requested)."""
+    from reports import jobs
+
+    return jobs.check_jobs()

@@ -1,0 +1,443 @@
+"""Report jobs: requesting, enqueuing, claiming, running and repairing them.
+
+The lifecycle of a `ReportJob` (state in our database, not in Celery):
+
+    queued ──claim──▶ running ──▶ done
+       ▲                 │  └───▶ failed ──retry──▶ queued
+       └──transient error┘
+
+- `request_report()` records the job and publishes the task only after the transaction
+  commits (`transaction.on_commit`). If the broker is down the job stays `queued` and
+  `requeue_lost_jobs()` (periodic) publishes it later.
+- `claim_job()` is a conditional UPDATE: of several deliveries of the same job only one
+  runs it. A redelivery of the message that claimed a job (same Celery task id: the worker
+  running it died, or a retry) may claim it again; any other message does nothing.
+- One deterministic file name per job, written atomically: a re-run replaces its own file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies import access
+from obligations.choices import CycleState
+from reports.models import JobState, ReportJob, ReportKind, ReportLanguage
+
+logger = logging.getLogger(__name__)
+
+# A worker dying this many times on the same job (out of memory, killed) fails it for good.
+MAX_ATTEMPTS = getattr(settings, "REPORT_MAX_ATTEMPTS", 3)
+
+
+class ReportNotAllowed(Exception):
+    """The user may not request this report (views answer 404)."""
+
+
+# --- Who may request what ------------------------------------------------------------
+
+
+def can_request(user, kind: str, cycle, agency=None) -> bool:
+    """Auditors: any report of any cycle. Secretariat: any agency and the national report
+    of published cycles. A liaison: their own agencies' reports of published cycles."""
+    if kind not in ReportKind.values or (kind == ReportKind.AGENCY) != (agency is not None):
+        return False
+    if access.sees_unpublished(user):
+        return True
+    if cycle.state != CycleState.PUBLISHED:
+        return False
+    if access.is_secretariat(user):
+        return True
+    if access.is_liaison(user):
+        return kind == ReportKind.AGENCY and agency.pk in access.liaison_agency_ids(user)
+    return False
+
+
+# --- Data fingerprint --------------------------------------------------------------------
+
+
+def data_fingerprint(kind: str, cycle, agency=None) -> str:
+    """SHA-256 of everything a report shows: the cycle, its method, the ratings with their
+    rationale and workflow state, the evidence, the obligations' catalogue entries and the
+    recommendations' follow-up. Printed on every page, so a paper copy can be checked
+    against the system (`manage.py build_report --fingerprint`)."""
+    from obligations.models import Assessment, Evidence, Obligation, RecommendationFollowUp
+
+    assessments = Assessment.objects.filter(cycle=cycle)
+    evidence = Evidence.objects.filter(assessment__cycle=cycle)
+    follow_ups = RecommendationFollowUp.objects.filter(cycle=cycle)
+    if agency is not None:
+        assessments = assessments.filter(agency=agency)
+        evidence = evidence.filter(assessment__agency=agency)
+        follow_ups = follow_ups.filter(agency=agency)
+    obligation_ids = assessments.values("obligation_id")
+    payload = {
+        "kind": kind,
+        "cycle": [
+            cycle.slug,
+            cycle.name_es,
+            cycle.name_en,
+            str(cycle.period_start),
+            str(cycle.period_end),
+            cycle.state,
+            cycle.methodology_version,
+            cycle.published_at.isoformat() if cycle.published_at else None,
+        ],
+        "agency": agency.acronym if agency is not None else None,
+        "assessments": list(
+            assessments.order_by("pk").values_list(
+                "pk",
+                "agency_id",
+                "obligation_id",
+                "status",
+                "workflow_state",
+                "version",
+                "rationale",
+                "source_reference",
+            )
+        ),
+        "evidence": list(
+            evidence.order_by("pk").values_list("pk", "assessment_id", "title", "fact_date", "sha256", "confidential")
+        ),
+        "obligations": list(
+            Obligation.objects.filter(pk__in=obligation_ids)
+            .order_by("pk")
+            .values_list("pk", "code", "title_es", "title_en", "component", "level", "provisions")
+        ),
+        "follow_ups": list(follow_ups.order_by("pk").values_list("pk", "status", "note")),
+    }
+    encoded = json.dumps(payload, default=str, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+# --- Requesting -----------------------------------------------------------------------
+
+
+def request_report(user, kind: str, cycle, agency=None, language: str = ReportLanguage.SPANISH) -> ReportJob:
+    """Record a report job and enqueue it after commit; or return the job that already
+    answers the request (one in progress with the same parameters, or — for a published
+    cycle — a finished one built from the same data). `job.reused` tells which."""
+    if language not in ReportLanguage.values:
+        language = ReportLanguage.SPANISH
+    if kind == ReportKind.NATIONAL:
+        agency = None
+    if not can_request(user, kind, cycle, agency):
+        raise ReportNotAllowed
+    params_key = ReportJob.make_params_key(kind, cycle, agency, language)
+
+    existing = ReportJob.objects.filter(params_key=params_key).active().first()
+    if existing is None and cycle.state == CycleState.PUBLISHED:
+        existing = _reusable_done_job(params_key, data_fingerprint(kind, cycle, agency))
+    if existing is not None:
+        existing.reused = True
+        logger.info("report reused job=%s kind=%s params=%s", existing.pk, kind, params_key)
+        return existing
+
+    try:
+        with transaction.atomic():
+            job = ReportJob.objects.create(
+                kind=kind, cycle=cycle, agency=agency, language=language, requested_by=user, step=_("En cola")
+            )
+    except IntegrityError:
+        # Someone pressed the same button a moment earlier: answer with their job.
+        job = ReportJob.objects.filter(params_key=params_key).active().first()
+        if job is None:
+            raise
+        job.reused = True
+        return job
+    job.reused = False
+    transaction.on_commit(lambda: enqueue(job.pk))
+    logger.info("report requested job=%s kind=%s params=%s", job.pk, kind, params_key)
+    return job
+
+
+def _reusable_done_job(params_key: str, fingerprint: str) -> ReportJob | None:
+    candidates = ReportJob.objects.filter(
+        params_key=params_key, state=JobState.DONE, data_fingerprint=fingerprint
+    ).order_by("-finished_at")
+    for job in candidates[:3]:
+        if job.file and job.file.storage.exists(job.file.name):
+            return job
+    return None
+
+
+def enqueue(job_id: int) -> bool:
+    """Publish the report task for a queued job. With the broker down, log it and leave
+    the job queued (no `enqueued_at`): `requeue_lost_jobs` publishes it later."""
+    from reports.tasks import build_report
+
+    task_id = uuid.uuid4().hex
+    updated = ReportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        task_id=task_id, enqueued_at=timezone.now()
+    )
+    if not updated:
+        return False
+    try:
+        build_report.apply_async(
+            (job_id,),
+            task_id=task_id,
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0},
+        )
+    except Exception as exc:  # kombu.exceptions.OperationalError, redis errors, socket errors
+        ReportJob.objects.filter(pk=job_id, state=JobState.QUEUED, task_id=task_id).update(enqueued_at=None)
+        logger.warning("report enqueue failed job=%s broker unavailable: %s", job_id, exc)
+        return False
+    return True
+
+
+def retry_job(job: ReportJob, user=None) -> ReportJob:
+    """Put a failed job back in the queue (same job, same file name). If an identical job
+    is already queued or running, that one answers instead."""
+    updated = 0
+    try:
+        with transaction.atomic():
+            updated = ReportJob.objects.filter(pk=job.pk, state=JobState.FAILED).update(
+                state=JobState.QUEUED, progress=0, step=_("En cola"), error="", enqueued_at=None, attempts=0
+            )
+    except IntegrityError:
+        other = ReportJob.objects.filter(params_key=job.params_key).active().first()
+        if other is not None:
+            return other
+        raise
+    if updated:
+        transaction.on_commit(lambda: enqueue(job.pk))
+        logger.info("report retry job=%s by=%s", job.pk, getattr(user, "pk", None))
+    job.refresh_from_db()
+    return job
+
+
+# --- Running (called by the Celery task) ----------------------------------------------
+
+
+class TransientReportError(Exception):
+    """A failure worth retrying later (database or storage briefly unavailable)."""
+
+
+def claim_job(job_id: int, task_id: str, hostname: str = "") -> ReportJob | None:
+    """Claim a job for this task with one conditional UPDATE; None when there is nothing
+    to do (finished, or being built by another task).
+
+    A queued job is claimed by whichever message arrives first. A running job is claimed
+    again only by the message that claimed it (same task id): it comes back only when the
+    worker running it died (acks_late + reject_on_worker_lost) or on a retry."""
+    now = timezone.now()
+    changes = {
+        "state": JobState.RUNNING,
+        "task_id": task_id,
+        "worker": hostname[:255],
+        "started_at": now,
+        "finished_at": None,
+        "progress": 1,
+        "step": _("Iniciando"),
+        "error": "",
+        "attempts": F("attempts") + 1,
+    }
+    claimed = ReportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(**changes)
+    if not claimed:
+        claimed = ReportJob.objects.filter(
+            pk=job_id, state=JobState.RUNNING, task_id=task_id, attempts__lt=MAX_ATTEMPTS
+        ).update(**changes)
+        if claimed:
+            logger.warning("report reclaimed job=%s after a lost worker", job_id)
+        elif ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, task_id=task_id).exists():
+            fail_job(
+                job_id,
+                task_id,
+                _("El proceso que generaba el reporte se detuvo %(n)s veces; revise la memoria del worker.")
+                % {"n": MAX_ATTEMPTS},
+            )
+            return None
+    if not claimed:
+        logger.info("report not claimed job=%s (finished or taken)", job_id)
+        return None
+    return ReportJob.objects.select_related("cycle", "agency").get(pk=job_id)
+
+
+def set_progress(job_id: int, task_id: str, progress: int, step: str) -> None:
+    ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, task_id=task_id).update(
+        progress=max(0, min(int(progress), 99)), step=str(step)[:120]
+    )
+
+
+def fail_job(job_id: int, task_id: str | None, error: str) -> bool:
+    filters = {"pk": job_id, "state__in": (JobState.RUNNING, JobState.QUEUED)}
+    if task_id is not None:
+        filters["task_id"] = task_id
+    done = ReportJob.objects.filter(**filters).update(
+        state=JobState.FAILED, error=str(error)[:4000], finished_at=timezone.now(), step=_("Falló")
+    )
+    if done:
+        logger.error("report failed job=%s error=%s", job_id, error)
+    return bool(done)
+
+
+def release_for_retry(job_id: int, task_id: str, error: str) -> None:
+    """A transient error: back to queued (the retried message claims it again)."""
+    ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, task_id=task_id).update(
+        state=JobState.QUEUED, step=_("Reintento programado"), error=str(error)[:4000]
+    )
+
+
+@dataclass
+class Outcome:
+    state: str
+    job: ReportJob | None = None
+
+
+def run_job(job_id: int, task_id: str, hostname: str = "") -> Outcome:
+    """Build the PDF of a job: claim, fingerprint, render, store, finish. Transient errors
+    propagate (the task retries); any other error fails the job with a readable message."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import InterfaceError, OperationalError
+
+    from reports import pdf
+
+    job = claim_job(job_id, task_id, hostname)
+    if job is None:
+        return Outcome("skipped")
+    started = time.monotonic()
+    try:
+        _remove_partial_files(job)
+        set_progress(job.pk, task_id, 5, _("Reuniendo los datos"))
+        fingerprint = data_fingerprint(job.kind, job.cycle, job.agency)
+        built = pdf.build_report(
+            job.kind,
+            job.cycle,
+            job.agency,
+            language=job.language,
+            fingerprint=fingerprint,
+            progress=lambda percent, step: set_progress(job.pk, task_id, percent, step),
+        )
+        set_progress(job.pk, task_id, 97, _("Guardando el archivo"))
+        name = job.storage_name()
+        _write_atomically(job, name, built.content)
+    except SoftTimeLimitExceeded:
+        fail_job(
+            job.pk,
+            task_id,
+            _("El reporte tardó más de %(s)s s y se detuvo. Reintente o avise a soporte.")
+            % {"s": settings.REPORT_SOFT_TIME_LIMIT},
+        )
+        return Outcome(JobState.FAILED)
+    except (OperationalError, InterfaceError, TransientReportError) as exc:
+        release_for_retry(job.pk, task_id, _("Error transitorio: %(e)s") % {"e": exc})
+        raise TransientReportError(str(exc)) from exc
+    except Exception as exc:
+        logger.exception("report render failed job=%s", job.pk)
+        fail_job(job.pk, task_id, _("No se pudo generar el PDF: %(e)s") % {"e": _readable(exc)})
+        return Outcome(JobState.FAILED)
+
+    finished = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, task_id=task_id).update(
+        state=JobState.DONE,
+        progress=100,
+        step=_("Listo"),
+        file=name,
+        sha256=hashlib.sha256(built.content).hexdigest(),
+        size=len(built.content),
+        page_count=built.page_count,
+        data_fingerprint=fingerprint,
+        finished_at=timezone.now(),
+        render_seconds=round(time.monotonic() - started, 3),
+        error="",
+    )
+    job.refresh_from_db()
+    if finished:
+        logger.info("report done job=%s pages=%s seconds=%.2f", job.pk, job.page_count, job.render_seconds)
+        return Outcome(JobState.DONE, job)
+    return Outcome("lost", job)
+
+
+def _readable(exc: Exception) -> str:
+    text = str(exc).strip() or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {text}"[:1000] if text != exc.__class__.__name__ else text
+
+
+def _job_path(name: str) -> Path:
+    from obligations.models import private_storage
+
+    return Path(private_storage().path(name))
+
+
+def _remove_partial_files(job: ReportJob) -> None:
+    """Temporary files of an attempt that was killed mid-write."""
+    final = _job_path(job.storage_name())
+    if final.parent.exists():
+        for part in final.parent.glob(f"{final.name}.*.part"):
+            part.unlink(missing_ok=True)
+
+
+def _write_atomically(job: ReportJob, name: str, content: bytes) -> None:
+    """Write to a temporary file and rename over the job's one file name."""
+    final = _job_path(name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    part = final.with_name(f"{final.name}.{uuid.uuid4().hex}.part")
+    try:
+        with open(part, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, final)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+# --- Repairs (periodic) ---------------------------------------------------------------
+
+
+def stale_after() -> timedelta:
+    """A job running longer than the hard time limit (plus a margin) has no live worker."""
+    return timedelta(seconds=settings.REPORT_HARD_TIME_LIMIT + 60)
+
+
+def mark_stale_jobs_failed(now=None) -> int:
+    """Jobs stuck in `running` past the hard limit → failed (they can be retried)."""
+    now = now or timezone.now()
+    count = ReportJob.objects.filter(state=JobState.RUNNING, started_at__lt=now - stale_after()).update(
+        state=JobState.FAILED,
+        finished_at=now,
+        step=_("Falló"),
+        error=_(
+            "El trabajo quedó detenido más allá del tiempo máximo (%(s)s s): el worker se detuvo. Puede reintentarlo."
+        )
+        % {"s": settings.REPORT_HARD_TIME_LIMIT},
+    )
+    if count:
+        logger.warning("report stale jobs marked failed count=%s", count)
+    return count
+
+
+def requeue_lost_jobs(now=None) -> int:
+    """Publish again the queued jobs that no worker picked up: never published (broker
+    down at request time) or published so long ago that the message must be lost."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    lost_after = timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600))
+    ids = list(
+        ReportJob.objects.filter(state=JobState.QUEUED)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - lost_after))
+        .filter(created_at__lt=now - timedelta(seconds=5))  # let on_commit publish fresh ones
+        .values_list("pk", flat=True)[:100]
+    )
+    published = sum(1 for job_id in ids if enqueue(job_id))
+    if ids:
+        logger.info("report requeue queued=%s published=%s", len(ids), published)
+    return published
+
+
+def check_jobs() -> dict:
+    return {"stale_failed": mark_stale_jobs_failed(), "requeued": requeue_lost_jobs()}
