@@ -1,0 +1,257 @@
+"""Scorecard pages and their downloads. Thin: access through the `visible_to` querysets,
+numbers from `reports.services`, charts from `reports.charts`."""
+
+import csv
+import io
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from agencies.models import Agency
+from lib.formulas import escape_row
+from obligations.choices import Component, Status
+from obligations.exports import assessment_rows, write_csv, write_json
+from obligations.models import Assessment, ReviewCycle
+from reports import charts, services
+from reports.filtersets import PanoramaFilterSet
+from reports.templatetags.scorecards import STATUS_LABELS
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+SORT_KEYS = {"siglas": "acronym", "puntaje": "score", "cobertura": "coverage", "sin_info": "no_information_share"}
+
+
+def get_agency_for_user(request, acronym: str) -> Agency:
+    """The agency if the user may see it; 404 otherwise (never 403: do not confirm it exists)."""
+    return get_object_or_404(Agency.objects.visible_to(request.user), acronym__iexact=acronym)
+
+
+def _cycles(request) -> tuple[list[ReviewCycle], ReviewCycle | None]:
+    """The cycles the user may open (one query) and the one chosen with ?ciclo=<slug>
+    (default: the most recent). An unknown or invisible slug is a 404."""
+    cycles = list(ReviewCycle.objects.visible_to(request.user).order_by("-period_end", "slug"))
+    slug = request.GET.get("ciclo")
+    if slug:
+        for cycle in cycles:
+            if cycle.slug == slug:
+                return cycles, cycle
+        raise Http404(_("Ese ciclo no existe o no está disponible para usted."))
+    return cycles, (cycles[0] if cycles else None)
+
+
+def _evidence_url(pk: int) -> str | None:
+    try:
+        return reverse("obligations:evidence_download", args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def _component_items(components: list[dict]) -> list[tuple[str, float | None]]:
+    return [(str(item["label"]), item["score"] if item["applicable"] else None) for item in components]
+
+
+@login_required
+@require_GET
+def agency_scorecard(request, acronym):
+    agency = get_agency_for_user(request, acronym)
+    cycles, cycle = _cycles(request)
+    context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
+    if cycle is not None:
+        card = services.agency_scorecard(cycle, agency, request.user)
+        for row in card.rows:
+            row["evidence"] = card.evidence.get(row["assessment_id"], [])
+            for item in row["evidence"]:
+                item["download_url"] = _evidence_url(item["pk"]) if item["has_file"] else None
+            row["hidden_evidence"] = card.hidden_evidence.get(row["assessment_id"], 0)
+        components = card.components
+        context.update(
+            card=card,
+            components=components,
+            component_chart=charts.score_bars(
+                _component_items(components),
+                title=_("Puntaje por componente"),
+                no_data_label=_("Sin obligaciones aplicables"),
+                chart_id="chart-components",
+            ),
+            status_chart=charts.status_bar(
+                card.overall["counts"],
+                title=_("Obligaciones por estatus"),
+                labels={key: str(label) for key, label in STATUS_LABELS.items()},
+                chart_id="chart-status",
+            ),
+            status_rows=[
+                (key, STATUS_LABELS[key], card.overall["counts"].get(key, 0))
+                for key in list(Status.values) + ["unrated"]
+            ],
+        )
+    return render(request, "reports/agency_scorecard.html", context)
+
+
+@login_required
+@require_GET
+def agency_scorecard_data(request, acronym, fmt):
+    """The scorecard's obligations in the open-data format (CSV or JSON)."""
+    agency = get_agency_for_user(request, acronym)
+    _all, cycle = _cycles(request)
+    if cycle is None or fmt not in FORMATS:
+        raise Http404
+    rows = assessment_rows(Assessment.objects.visible_to(request.user).filter(cycle=cycle, agency=agency))
+    return _download(rows, fmt, f"{cycle.slug}-{agency.acronym.lower()}")
+
+
+def _download(rows, fmt: str, stem: str) -> HttpResponse:
+    buffer = io.StringIO()
+    (write_csv if fmt == "csv" else write_json)(rows, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+def _panorama_context(request):
+    cycles, cycle = _cycles(request)
+    agencies = Agency.objects.visible_to(request.user)
+    filterset = PanoramaFilterSet(request.GET or None, queryset=agencies, cycle=cycle, user=request.user)
+    panorama = None
+    if cycle is not None:
+        chosen = filterset.qs if filterset.is_bound and filterset.is_valid() else agencies
+        panorama = services.national_panorama(cycle, request.user, agencies=chosen)
+        sort = request.GET.get("orden", "siglas")
+        descending = sort.startswith("-")
+        key = sort.lstrip("-")
+        components = dict(Component.choices)
+        if key in SORT_KEYS or key in components:
+
+            def sort_value(row):
+                value = row[SORT_KEYS[key]] if key in SORT_KEYS else row["components"].get(key)
+                return (value is None, value if value is not None else 0)
+
+            with_value = [row for row in panorama.agencies if sort_value(row)[0] is False]
+            without = [row for row in panorama.agencies if sort_value(row)[0] is True]
+            with_value.sort(key=sort_value, reverse=descending)
+            panorama.agencies = with_value + without  # rows without a value always last
+    return cycles, cycle, filterset, panorama
+
+
+@login_required
+@require_GET
+def panorama(request):
+    cycles, cycle, filterset, panorama = _panorama_context(request)
+    columns = [(key, str(label)) for key, label in Component.choices]
+    context = {
+        "cycles": cycles,
+        "cycle": cycle,
+        "agency": None,
+        "filterset": filterset,
+        "panorama": panorama,
+        "columns": columns,
+        "selected_component": request.GET.get("component") or "",
+        "sort": request.GET.get("orden", "siglas"),
+        "query_without_sort": _query_without(request, "orden"),
+        "query": request.GET.urlencode(),
+    }
+    if panorama is not None:
+        context["heat_map"] = charts.heat_map(
+            [(row["acronym"], row["components"]) for row in panorama.agencies],
+            columns,
+            title=_("Mapa de calor: puntaje por dependencia y componente"),
+            description=_(
+                "Cada celda muestra el puntaje en porcentaje; las celdas sin obligaciones aplicables van rayadas."
+            ),
+            chart_id="chart-heat",
+        )
+        national_components = panorama.summary.get("components") or {}
+        if national_components:
+            context["national_chart"] = charts.score_bars(
+                [
+                    (label, national_components[key]["score"] if national_components[key]["applicable"] else None)
+                    for key, label in columns
+                ],
+                title=_("Puntaje nacional por componente"),
+                no_data_label=_("Sin obligaciones aplicables"),
+                chart_id="chart-national",
+            )
+    return render(request, "reports/panorama.html", context)
+
+
+def _query_without(request, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+PANORAMA_COLUMNS = [
+    "cycle",
+    "agency",
+    "name",
+    "order",
+    "score",
+    "coverage",
+    "no_information_share",
+    "applicable",
+    *[f"count_{status}" for status in Status.values],
+    *[f"score_{key}" for key in Component.values],
+]
+
+
+@login_required
+@require_GET
+def panorama_scores(request, fmt):
+    """The panorama table (one row per agency, as filtered and sorted on the page)."""
+    if fmt not in FORMATS:
+        raise Http404
+    _cycles_list, cycle, _filterset, panorama = _panorama_context(request)
+    if cycle is None:
+        raise Http404
+    rows = []
+    for row in panorama.agencies:
+        item = {
+            "cycle": cycle.slug,
+            "agency": row["acronym"],
+            "name": str(row["name"]),
+            "order": row["order"],
+            "score": _round(row["score"]),
+            "coverage": _round(row["coverage"]),
+            "no_information_share": _round(row["no_information_share"]),
+            "applicable": row["applicable"],
+        }
+        for status in Status.values:
+            item[f"count_{status}"] = row["counts"].get(status, 0)
+        for key in Component.values:
+            item[f"score_{key}"] = _round(row["components"].get(key))
+        rows.append(item)
+    if fmt == "json":
+        body = json.dumps(rows, ensure_ascii=False, indent=1)
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=PANORAMA_COLUMNS)
+        writer.writeheader()
+        for item in rows:
+            writer.writerow(escape_row(item))
+        body = buffer.getvalue()
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{cycle.slug}-panorama.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def panorama_data(request, fmt):
+    """Open-data rows of every visible assessment of the cycle, for the filtered agencies."""
+    if fmt not in FORMATS:
+        raise Http404
+    cycles, cycle = _cycles(request)
+    if cycle is None:
+        raise Http404
+    agencies = Agency.objects.visible_to(request.user)
+    filterset = PanoramaFilterSet(request.GET or None, queryset=agencies, cycle=cycle, user=request.user)
+    chosen = filterset.qs if filterset.is_bound and filterset.is_valid() else agencies
+    rows = assessment_rows(Assessment.objects.visible_to(request.user).filter(cycle=cycle, agency__in=chosen))
+    return _download(rows, fmt, f"{cycle.slug}-evaluaciones")
+
+
+def _round(value):
+    return round(value, 4) if isinstance(value, float) else value
