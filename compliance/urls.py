@@ -17,4 +17,5 @@ urlpatterns = [
     path("idioma/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
+    path("solicitudes/", include("obligations.request_urls")),
 ]
