@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
@@ -15,6 +16,12 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Report jobs: fail the ones stuck in `running`, publish again the ones never picked up.
     "reports-check-report-jobs": {"task": "reports.check_report_jobs", "schedule": 60.0},
+    # Information requests: reminders 5 and 1 business days before the due date and the day
+    # after it (idempotent; hourly so that a worker down at 8:00 still sends them that day).
+    "obligations-send-request-reminders": {
+        "task": "obligations.send_request_reminders",
+        "schedule": crontab(minute=0, hour="8-18", day_of_week="mon-fri"),
+    },
 }
 
 
