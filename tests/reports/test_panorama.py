@@ -115,3 +115,9 @@ def test_open_data_download_follows_the_filters(client, secretariado, cycles):
     rows = json.loads(client.get(url, {"ciclo": "ciclo-2023", "q": "INM"}).content)
     assert {row["agency"] for row in rows} == {"INM"}
     assert {row["obligation_code"] for row in rows} == {"SEP-PREV-01", "INM-PROS-01"}
+
+
+def test_home_and_nav_link_the_secretariat_to_the_panorama(client, secretariado, cycles):
+    client.force_login(secretariado)
+    body = client.get(reverse("home")).content.decode()
+    assert body.count(f'href="{reverse("reports:panorama")}"') == 2  # navigation and home tile

@@ -178,3 +178,11 @@ def test_request_report_include_gets_cycle_and_agency(client, enlace_sep, cycles
     response = page(client, enlace_sep, ciclo="ciclo-2023")
     names = [t.name for t in response.templates]
     assert "reports/includes/request_report.html" in names
+
+
+def test_home_links_the_liaison_to_their_scorecard(client, enlace_sep, cycles):
+    client.force_login(enlace_sep)
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("reports:agency_scorecard", args=["SEP"]) in body
+    assert reverse("reports:agency_scorecard", args=["INM"]) not in body
+    assert reverse("reports:panorama") not in body
