@@ -16,6 +16,7 @@ urlpatterns = [
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("idioma/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("reportes/", include("reports.job_urls")),
     path("", include("reports.urls")),
     path("solicitudes/", include("obligations.request_urls")),
 ]

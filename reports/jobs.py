@@ -114,7 +114,7 @@ def data_fingerprint(kind: str, cycle, agency=None) -> str:
         ),
         "obligations": list(
             Obligation.objects.filter(pk__in=obligation_ids)
-            .order_by("pk")
+            .order_by("pk", "provisions")
             .values_list("pk", "code", "title_es", "title_en", "component", "level", "provisions")
         ),
         "follow_ups": list(follow_ups.order_by("pk").values_list("pk", "status", "note")),
@@ -367,9 +367,7 @@ def _readable(exc: Exception) -> str:
 
 
 def _job_path(name: str) -> Path:
-    from obligations.models import private_storage
-
-    return Path(private_storage().path(name))
+    return Path(ReportJob._meta.get_field("file").storage.path(name))
 
 
 def _remove_partial_files(job: ReportJob) -> None:

@@ -113,13 +113,34 @@ def build_cycle(agencies, *, slug="cndh-2019-prueba", published=True, obligation
     return cycle
 
 
+def use_media_root(path, settings, monkeypatch):
+    """Point MEDIA_ROOT and the report files' storage (built at import) at `path`."""
+    from reports.models import ReportJob
+
+    settings.MEDIA_ROOT = path
+    storage = ReportJob._meta.get_field("file").storage
+    monkeypatch.setattr(storage, "_location", str(path))
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
+    return path
+
+
 def pdf_text(content: bytes) -> str:
     import io
 
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_page_texts(content: bytes) -> list[str]:
+    """Each page's text with whitespace collapsed (pypdf breaks lines inside phrases)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages]
 
 
 def pdf_pages(content: bytes) -> int:

@@ -1,0 +1,137 @@
+"""Report jobs on the site: request a PDF, poll its progress, download it.
+
+Thin views: access through `ReportJob.objects.visible_to(user)` and
+`reports.jobs.can_request` (both built on agencies.access); anything outside the user's
+scope answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.models import Agency
+from obligations.models import ReviewCycle
+from reports import jobs
+from reports.models import JobState, ReportJob, ReportKind
+
+
+def job_payload(job: ReportJob) -> dict:
+    """What the progress widget shows (also the JSON of the status endpoint)."""
+    payload = {
+        "id": job.pk,
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "progress": job.progress,
+        "step": job.step,
+        "language": job.language,
+        "status_url": reverse("report_jobs:status", args=[job.pk]),
+        "reused": bool(getattr(job, "reused", False)),
+        "message": job_message(job),
+    }
+    if job.state == JobState.DONE:
+        payload["download_url"] = reverse("report_jobs:download", args=[job.pk])
+        payload["page_count"] = job.page_count
+        payload["sha256"] = job.sha256
+        payload["fingerprint"] = job.data_fingerprint
+    if job.state == JobState.FAILED:
+        payload["error"] = job.error
+        payload["retry_url"] = reverse("report_jobs:retry", args=[job.pk])
+    return payload
+
+
+def job_message(job: ReportJob) -> str:
+    if job.state == JobState.DONE:
+        if getattr(job, "reused", False):
+            return _("Ya existía un reporte idéntico generado con los mismos datos: puede descargarlo.")
+        return _("El reporte está listo (%(n)s páginas).") % {"n": job.page_count}
+    if job.state == JobState.FAILED:
+        return _("No se pudo generar el reporte: %(error)s") % {"error": job.error}
+    if job.state == JobState.QUEUED and job.enqueued_at is None:
+        return _(
+            "Su reporte quedó en cola. El servicio de tareas no responde en este momento; "
+            "se enviará automáticamente en cuanto esté disponible."
+        )
+    if job.state == JobState.QUEUED:
+        return _("Su reporte está en cola.")
+    return _("Generando el reporte: %(step)s") % {"step": job.step}
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request, job: ReportJob):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def request_report(request):
+    """Create (or reuse) a report job. Form fields: kind, cycle (slug), agency (acronym,
+    for an agency report), language (es|en), next."""
+    user = request.user
+    kind = request.POST.get("kind", ReportKind.AGENCY)
+    cycle = get_object_or_404(ReviewCycle.objects.visible_to(user), slug=request.POST.get("cycle", ""))
+    agency = None
+    if kind == ReportKind.AGENCY:
+        agency = get_object_or_404(Agency.objects.visible_to(user), acronym=request.POST.get("agency", ""))
+    try:
+        job = jobs.request_report(user, kind, cycle, agency, language=request.POST.get("language", "es"))
+    except jobs.ReportNotAllowed:
+        raise Http404 from None
+    reused = getattr(job, "reused", False)
+    job.refresh_from_db()  # on_commit already ran (no surrounding transaction): state, enqueued_at
+    job.reused = reused
+    if _wants_json(request):
+        return JsonResponse(job_payload(job), status=200 if reused else 202)
+    messages.info(request, job_message(job))
+    return _back(request, job)
+
+
+@login_required
+@require_POST
+def retry(request, job_id: int):
+    job = get_object_or_404(ReportJob.objects.visible_to(request.user).select_related("cycle", "agency"), pk=job_id)
+    if not jobs.can_request(request.user, job.kind, job.cycle, job.agency):
+        raise Http404
+    job = jobs.retry_job(job, request.user)
+    if _wants_json(request):
+        return JsonResponse(job_payload(job), status=202)
+    messages.info(request, job_message(job))
+    return _back(request, job)
+
+
+@never_cache
+@login_required
+@require_GET
+def status(request, job_id: int):
+    """Polled by static/js/report-jobs.js every second or two while a job runs."""
+    job = get_object_or_404(ReportJob.objects.visible_to(request.user), pk=job_id)
+    return JsonResponse(job_payload(job))
+
+
+@login_required
+@require_GET
+def download(request, job_id: int):
+    job = get_object_or_404(ReportJob.objects.visible_to(request.user).select_related("cycle", "agency"), pk=job_id)
+    if job.state != JobState.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=job.download_name(), content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

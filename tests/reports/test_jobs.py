@@ -1,0 +1,225 @@
+"""reports.jobs: requesting, reusing, claiming and repairing report jobs (no worker)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from reports import jobs
+from reports.models import JobState, ReportJob, ReportKind
+from tests.reports.report_fixtures import build_cycle, use_media_root
+
+
+@pytest.fixture
+def cycle(sep, inm):
+    return build_cycle([sep, inm])
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Record the task messages instead of publishing them."""
+    from reports.tasks import build_report
+
+    published = []
+
+    def fake_apply_async(args, **options):
+        published.append((args, options))
+
+    monkeypatch.setattr(build_report, "apply_async", fake_apply_async)
+    return published
+
+
+def done(job, fingerprint):
+    """Mark a job finished with a file, as a worker would."""
+    from reports.jobs import _write_atomically
+
+    name = job.storage_name()
+    _write_atomically(job, name, b"%PDF-1.7 test")
+    ReportJob.objects.filter(pk=job.pk).update(
+        state=JobState.DONE, file=name, data_fingerprint=fingerprint, finished_at=timezone.now(), progress=100
+    )
+    job.refresh_from_db()
+    return job
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path, monkeypatch):
+    return use_media_root(tmp_path / "media", settings, monkeypatch)
+
+
+@pytest.mark.django_db
+def test_it_records_a_queued_job_and_enqueues_after_commit(
+    secretariado, sep, cycle, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    assert job.state == JobState.QUEUED and job.requested_by == secretariado and job.reused is False
+    assert sent == []  # nothing published before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert len(sent) == 1
+    assert sent[0][0] == (job.pk,)
+    job.refresh_from_db()
+    assert job.enqueued_at is not None and job.task_id == sent[0][1]["task_id"]
+
+
+@pytest.mark.django_db
+def test_pressing_the_button_twice_while_it_runs_gives_the_same_job(secretariado, sep, cycle, sent):
+    first = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    second = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    assert second.pk == first.pk and second.reused is True
+    assert ReportJob.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_finished_report_of_a_published_cycle_is_reused_while_the_data_is_the_same(secretariado, sep, cycle, sent):
+    first = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    done(first, jobs.data_fingerprint(ReportKind.AGENCY, cycle, sep))
+    again = [jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep) for _ in range(10)]
+    assert {job.pk for job in again} == {first.pk}
+    assert ReportJob.objects.count() == 1
+    # Another language is another report.
+    english = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep, language="en")
+    assert english.pk != first.pk and english.reused is False
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_data_builds_a_new_report(secretariado, sep, cycle, sent):
+    from obligations.models import Assessment
+
+    first = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    done(first, jobs.data_fingerprint(ReportKind.AGENCY, cycle, sep))
+    Assessment.objects.filter(cycle=cycle, agency=sep).update(rationale="Nueva justificación")
+    second = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    assert second.pk != first.pk and second.state == JobState.QUEUED
+
+
+@pytest.mark.django_db
+def test_the_fingerprint_covers_ratings_evidence_and_scope(sep, inm, cycle):
+    from obligations.models import Assessment
+
+    sep_before = jobs.data_fingerprint(ReportKind.AGENCY, cycle, sep)
+    national_before = jobs.data_fingerprint(ReportKind.NATIONAL, cycle)
+    assert len(sep_before) == 64 and sep_before != national_before
+    Assessment.objects.filter(cycle=cycle, agency=inm).update(status="complied")
+    assert jobs.data_fingerprint(ReportKind.AGENCY, cycle, sep) == sep_before  # INM's change is not SEP's report
+    assert jobs.data_fingerprint(ReportKind.NATIONAL, cycle) != national_before
+
+
+@pytest.mark.django_db
+def test_unpublished_cycles_are_never_served_from_an_old_file(auditora, sep, inm, sent):
+    draft = build_cycle([sep, inm], slug="borrador", published=False)
+    first = jobs.request_report(auditora, ReportKind.AGENCY, draft, sep)
+    done(first, jobs.data_fingerprint(ReportKind.AGENCY, draft, sep))
+    second = jobs.request_report(auditora, ReportKind.AGENCY, draft, sep)
+    assert second.pk != first.pk
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_the_job_stays_queued_and_is_sent_later(secretariado, sep, cycle, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from reports.tasks import build_report
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(build_report, "apply_async", broker_down)
+    job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    assert jobs.enqueue(job.pk) is False
+    job.refresh_from_db()
+    assert job.state == JobState.QUEUED and job.enqueued_at is None
+
+    published = []
+    monkeypatch.setattr(build_report, "apply_async", lambda args, **options: published.append(args))
+    ReportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    assert jobs.requeue_lost_jobs() == 1
+    assert published == [(job.pk,)]
+    job.refresh_from_db()
+    assert job.enqueued_at is not None
+    assert jobs.requeue_lost_jobs() == 0  # published now: not sent twice
+
+
+@pytest.mark.django_db
+def test_a_job_is_claimed_once(secretariado, sep, cycle, sent):
+    job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    claimed = jobs.claim_job(job.pk, "task-a", "worker-1")
+    assert claimed is not None and claimed.state == JobState.RUNNING and claimed.attempts == 1
+    assert jobs.claim_job(job.pk, "task-b", "worker-2") is None  # a duplicate message does nothing
+    # The message that claimed it comes back (its worker died): it may claim it again.
+    again = jobs.claim_job(job.pk, "task-a", "worker-3")
+    assert again is not None and again.attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_finished_job_is_never_claimed_again(secretariado, sep, cycle, sent):
+    job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    jobs.claim_job(job.pk, "task-a")
+    done(job, "f" * 64)
+    assert jobs.claim_job(job.pk, "task-a") is None
+    assert jobs.run_job(job.pk, "task-a").state == "skipped"
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_keeps_dying_fails_with_a_readable_error(secretariado, sep, cycle, sent):
+    job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    for _ in range(jobs.MAX_ATTEMPTS):
+        assert jobs.claim_job(job.pk, "task-a") is not None
+    assert jobs.claim_job(job.pk, "task-a") is None
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "se detuvo" in job.error
+
+
+@pytest.mark.django_db
+def test_jobs_stuck_running_past_the_hard_limit_are_marked_failed(secretariado, sep, inm, cycle, sent, settings):
+    stuck = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    fresh = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, inm)
+    jobs.claim_job(stuck.pk, "t1")
+    jobs.claim_job(fresh.pk, "t2")
+    long_ago = timezone.now() - timedelta(seconds=settings.REPORT_HARD_TIME_LIMIT + 120)
+    ReportJob.objects.filter(pk=stuck.pk).update(started_at=long_ago)
+    assert jobs.mark_stale_jobs_failed() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.state == JobState.FAILED and "tiempo máximo" in stuck.error
+    assert fresh.state == JobState.RUNNING
+    # ... and can be retried.
+    retried = jobs.retry_job(stuck, secretariado)
+    assert retried.state == JobState.QUEUED and retried.error == ""
+
+
+@pytest.mark.django_db
+def test_who_may_request_what(auditora, secretariado, enlace_sep, outsider, sep, inm, cycle):
+    draft = build_cycle([sep], slug="borrador", published=False)
+    national = ReportKind.NATIONAL
+    agency = ReportKind.AGENCY
+    assert jobs.can_request(auditora, national, draft) and jobs.can_request(auditora, agency, draft, inm)
+    assert jobs.can_request(secretariado, national, cycle) and jobs.can_request(secretariado, agency, cycle, inm)
+    assert not jobs.can_request(secretariado, national, draft)
+    assert jobs.can_request(enlace_sep, agency, cycle, sep)
+    assert not jobs.can_request(enlace_sep, agency, cycle, inm)
+    assert not jobs.can_request(enlace_sep, national, cycle)
+    assert not jobs.can_request(enlace_sep, agency, draft, sep)
+    assert not jobs.can_request(outsider, agency, cycle, sep)
+    with pytest.raises(jobs.ReportNotAllowed):
+        jobs.request_report(enlace_sep, agency, cycle, inm)
+
+
+@pytest.mark.django_db
+def test_visible_to_follows_the_access_rule(auditora, secretariado, enlace_sep, enlace_inm, outsider, sep, inm, cycle):
+    draft = build_cycle([sep], slug="borrador", published=False)
+    sep_job = ReportJob.objects.create(kind=ReportKind.AGENCY, cycle=cycle, agency=sep)
+    inm_job = ReportJob.objects.create(kind=ReportKind.AGENCY, cycle=cycle, agency=inm)
+    national = ReportJob.objects.create(kind=ReportKind.NATIONAL, cycle=cycle)
+    draft_job = ReportJob.objects.create(kind=ReportKind.AGENCY, cycle=draft, agency=sep)
+
+    def visible(user):
+        return set(ReportJob.objects.visible_to(user).values_list("pk", flat=True))
+
+    assert visible(auditora) == {sep_job.pk, inm_job.pk, national.pk, draft_job.pk}
+    assert visible(secretariado) == {sep_job.pk, inm_job.pk, national.pk}
+    assert visible(enlace_sep) == {sep_job.pk}
+    assert visible(enlace_inm) == {inm_job.pk}
+    assert visible(outsider) == set()
