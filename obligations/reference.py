@@ -1,0 +1,489 @@
+"""Loading the reference catalogue from `fixtures/` (agencies, the law, obligations, indicators,
+recommendations and the CNDH 2019 baseline cycle).
+
+One entry point, `load_reference_data()`, used by `manage.py load_reference_data` and by `make run`:
+
+- everything in ONE transaction: a bad fixture loads nothing;
+- idempotent: rows are matched by natural key (acronym, code, slug, citation) and saved only when a
+  value differs, so a second run changes nothing and writes no history rows;
+- additive: rows that auditors added in the admin are never deleted.
+
+The fixtures are human-readable JSON; docs/reference-data.md explains where every table came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+SOURCES_DIR = FIXTURES_DIR / "sources"
+CNDH_2019_SUMMARY = SOURCES_DIR / "cndh-2019-resumen-ejecutivo.txt"
+BASELINE_CYCLE_SLUG = "cndh-2019"
+# The Diagnosis states the situation as of the end of its period (¶7): baseline evidence is dated then.
+BASELINE_FACT_DATE = date(2017, 7, 31)
+
+
+class ReferenceDataError(Exception):
+    """A fixture refers to something that does not exist or is malformed (file and item named)."""
+
+
+@dataclass
+class LoadReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+    def lines(self) -> list[str]:
+        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return [
+            f"{name}: {self.created[name]} creados, {self.updated[name]} actualizados, {self.unchanged[name]} sin cambios"
+            for name in names
+        ]
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _date(value):
+    return date.fromisoformat(value) if value else None
+
+
+def _read(directory: Path, name: str) -> dict:
+    path = directory / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReferenceDataError(f"{path}: {exc}") from exc
+
+
+def _same(obj, name: str, value) -> bool:
+    model_field = obj._meta.get_field(name)
+    if isinstance(model_field, models.ForeignKey):
+        return getattr(obj, model_field.attname) == (value.pk if value is not None else None)
+    return getattr(obj, name) == value
+
+
+def _upsert(report: LoadReport, model, lookup: dict, values: dict, *, on_create: dict | None = None):
+    """Create or update one row by its natural key; save only when something differs."""
+    label = model._meta.model_name
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values, **(on_create or {}))
+        obj.save()
+        report.created[label] += 1
+        return obj
+    changed = [name for name, value in values.items() if not _same(obj, name, value)]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+        report.updated[label] += 1
+    else:
+        report.unchanged[label] += 1
+    return obj
+
+
+def _set_m2m(report: LoadReport, obj, name: str, targets) -> None:
+    manager = getattr(obj, name)
+    wanted = {target.pk for target in targets}
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(wanted)
+        report.updated[f"{obj._meta.model_name}.{name}"] += 1
+
+
+def _check_keys(where: str, item: dict, allowed: set[str]) -> None:
+    unknown = set(item) - allowed
+    if unknown:
+        raise ReferenceDataError(f"{where}: claves desconocidas {sorted(unknown)}")
+
+
+class _Agencies:
+    """Agency lookup by acronym with a clear error for unknown ones."""
+
+    def __init__(self):
+        from agencies.models import Agency
+
+        self.by_acronym = {agency.acronym: agency for agency in Agency.objects.all()}
+
+    def get(self, acronym: str, where: str):
+        try:
+            return self.by_acronym[acronym]
+        except KeyError:
+            raise ReferenceDataError(f"{where}: dependencia desconocida «{acronym}»") from None
+
+
+# --- loaders, one per fixture file ---------------------------------------------------------------
+
+AGENCY_KEYS = {
+    "acronym",
+    "name_es",
+    "name_en",
+    "order",
+    "kind",
+    "parent",
+    "consulted_by_cndh_2019",
+    "commission_member",
+    "active",
+    "source",
+    "notes",
+    "former_names",
+    "state_name",
+}
+FORMER_NAME_KEYS = {"acronym", "name_es", "name_en", "valid_from", "valid_until", "date_to_verify", "source"}
+
+
+def load_agencies(report: LoadReport, data: dict) -> None:
+    from agencies.models import Agency, AgencyName
+
+    items = data["agencies"]
+    acronyms = [item["acronym"] for item in items]
+    duplicates = sorted({a for a in acronyms if acronyms.count(a) > 1})
+    if duplicates:
+        raise ReferenceDataError(f"agencies.json: siglas repetidas {duplicates}")
+    for item in items:
+        _check_keys(f"agencies.json «{item['acronym']}»", item, AGENCY_KEYS)
+        values = {
+            key: item.get(key, default)
+            for key, default in (
+                ("name_es", ""),
+                ("name_en", ""),
+                ("order", "federal"),
+                ("kind", "other"),
+                ("state_name", ""),
+                ("commission_member", False),
+                ("consulted_by_cndh_2019", False),
+                ("active", True),
+                ("notes", ""),
+                ("source", ""),
+            )
+        }
+        agency = _upsert(report, Agency, {"acronym": item["acronym"]}, values)
+        for former in item.get("former_names", []):
+            _check_keys(f"agencies.json «{item['acronym']}» former_names", former, FORMER_NAME_KEYS)
+            _upsert(
+                report,
+                AgencyName,
+                {"agency": agency, "acronym": former["acronym"]},
+                {
+                    "name_es": former["name_es"],
+                    "name_en": former.get("name_en", ""),
+                    "valid_from": _date(former.get("valid_from")),
+                    "valid_until": _date(former["valid_until"]),
+                    "date_to_verify": former.get("date_to_verify", False),
+                    "source": former.get("source", ""),
+                },
+            )
+    # Second pass: parents may come later in the file than their units.
+    agencies = _Agencies()
+    for item in items:
+        agency = agencies.get(item["acronym"], "agencies.json")
+        parent = (
+            agencies.get(item["parent"], f"agencies.json «{item['acronym']}» parent") if item.get("parent") else None
+        )
+        if agency.parent_id != (parent.pk if parent else None):
+            agency.parent = parent
+            agency.save(update_fields=["parent"])
+            report.updated["agency.parent"] += 1
+
+
+def load_legal(report: LoadReport, data: dict) -> None:
+    from obligations.models import LegalInstrument, Provision
+
+    instruments = {}
+    for item in data["instruments"]:
+        instruments[item["code"]] = _upsert(
+            report,
+            LegalInstrument,
+            {"code": item["code"]},
+            {
+                "short_name": item["short_name"],
+                "name_es": item["name_es"],
+                "name_en": item.get("name_en", ""),
+                "kind": item["kind"],
+                "published_on": _date(item.get("published_on")),
+                "source": item.get("source", ""),
+            },
+        )
+    for item in data["provisions"]:
+        try:
+            instrument = instruments[item["instrument"]]
+        except KeyError:
+            raise ReferenceDataError(f"legal.json: instrumento desconocido «{item['instrument']}»") from None
+        _upsert(
+            report,
+            Provision,
+            {
+                "instrument": instrument,
+                "article": item["article"],
+                "fraction": item.get("fraction", ""),
+                "paragraph": item.get("paragraph", ""),
+                "transitory": item.get("transitory", False),
+            },
+            {
+                "summary_es": item.get("summary_es", ""),
+                "summary_en": item.get("summary_en", ""),
+                "source": item.get("source", ""),
+            },
+        )
+
+
+def _provision(spec: list, where: str):
+    from obligations.models import Provision
+
+    instrument, article, fraction, transitory = spec
+    provision = Provision.objects.filter(
+        instrument__code=instrument, article=article, fraction=fraction, paragraph="", transitory=transitory
+    ).first()
+    if provision is None:
+        raise ReferenceDataError(f"{where}: disposición desconocida {spec}")
+    return provision
+
+
+INDICATOR_FIELDS = (
+    "statement_es",
+    "statement_en",
+    "kind",
+    "means_of_verification",
+    "is_quantitative",
+    "numerator",
+    "denominator",
+    "unit",
+    "data_source",
+    "disaggregation",
+    "baseline",
+    "target",
+    "source",
+)
+
+
+def _indicator(report: LoadReport, item: dict, obligation=None):
+    from obligations.models import Indicator
+
+    values = {name: item.get(name, False if name == "is_quantitative" else "") for name in INDICATOR_FIELDS}
+    values["obligation"] = obligation
+    return _upsert(report, Indicator, {"code": item["code"]}, values)
+
+
+def load_obligations(report: LoadReport, data: dict) -> None:
+    from obligations.models import Obligation, Responsibility
+
+    agencies = _Agencies()
+    codes = [item["code"] for item in data["obligations"]]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ReferenceDataError(f"obligations.json: claves repetidas {duplicates}")
+    for item in data["obligations"]:
+        where = f"obligations.json «{item['code']}»"
+        provisions = [_provision(spec, where) for spec in item.get("provisions", [])]
+        obligation = _upsert(
+            report,
+            Obligation,
+            {"code": item["code"]},
+            {
+                "title_es": item["title_es"],
+                "title_en": item.get("title_en", ""),
+                "description_es": item.get("description_es", ""),
+                "description_en": item.get("description_en", ""),
+                "component": item["component"],
+                "level": item["level"],
+                # Never "verified" without a provision to show for it.
+                "legal_basis_to_verify": item.get("legal_basis_to_verify", True) or not provisions,
+                "deadline_es": item.get("deadline_es", ""),
+                "deadline_en": item.get("deadline_en", ""),
+                "source": item.get("source", ""),
+            },
+        )
+        _set_m2m(report, obligation, "provisions", provisions)
+        for responsibility in item.get("responsibilities", []):
+            _upsert(
+                report,
+                Responsibility,
+                {"obligation": obligation, "agency": agencies.get(responsibility["agency"], where)},
+                {"role": responsibility.get("role", "lead")},
+            )
+        for indicator in item.get("indicators", []):
+            _indicator(report, indicator, obligation)
+
+
+def load_context_indicators(report: LoadReport, data: dict) -> None:
+    from obligations.models import IndicatorValue
+
+    for item in data["indicators"]:
+        indicator = _indicator(report, {k: v for k, v in item.items() if k != "values"})
+        for value in item["values"]:
+            _upsert(
+                report,
+                IndicatorValue,
+                {
+                    "indicator": indicator,
+                    "year": value["year"],
+                    "source": value["source"],
+                    "disaggregation": value.get("disaggregation", ""),
+                },
+                {"value": Decimal(str(value["value"])), "note": value.get("note", "")},
+            )
+
+
+def load_recommendations(report: LoadReport, data: dict) -> None:
+    from obligations.models import Obligation, Recommendation
+
+    agencies = _Agencies()
+    obligations = {o.code: o for o in Obligation.objects.all()}
+    for item in data["recommendations"]:
+        where = f"recommendations.json «{item['code']}»"
+        recommendation = _upsert(
+            report,
+            Recommendation,
+            {"code": item["code"]},
+            {
+                "issuer": item["issuer"],
+                "paragraph": item.get("paragraph", ""),
+                "text_es": item["text_es"],
+                "text_en": item.get("text_en", ""),
+                "addressee_note": item.get("addressee_note", ""),
+                "prioritized": item.get("prioritized", False),
+                "issued_on": _date(item.get("issued_on")),
+            },
+        )
+        _set_m2m(report, recommendation, "addressees", [agencies.get(a, where) for a in item.get("addressees", [])])
+        try:
+            related = [obligations[code] for code in item.get("obligations", [])]
+        except KeyError as exc:
+            raise ReferenceDataError(f"{where}: obligación desconocida {exc}") from None
+        _set_m2m(report, recommendation, "obligations", related)
+
+
+def load_baseline(report: LoadReport, data: dict) -> None:
+    """The CNDH 2019 cycle: one validated assessment per finding, each resting on one public-source
+    evidence item (the paragraph), dated at the end of the period so it counts (¶23)."""
+    from obligations.choices import EvidenceKind, WorkflowState
+    from obligations.models import Assessment, Evidence, Obligation, ReviewCycle
+
+    agencies = _Agencies()
+    obligations = {o.code: o for o in Obligation.objects.all()}
+    spec = data["cycle"]
+    now = timezone.now()
+    cycle = _upsert(
+        report,
+        ReviewCycle,
+        {"slug": spec["slug"]},
+        {
+            "name_es": spec["name_es"],
+            "name_en": spec.get("name_en", ""),
+            "period_start": _date(spec["period_start"]),
+            "period_end": _date(spec["period_end"]),
+            "state": spec["state"],
+            "methodology_version": spec["methodology_version"],
+            "source": spec.get("source", ""),
+        },
+        on_create={"closed_at": now, "published_at": now},
+    )
+    seen = set()
+    for item in data["assessments"]:
+        where = f"baseline «{item['obligation']} · {item['agency']}»"
+        key = (item["obligation"], item["agency"])
+        if key in seen:
+            raise ReferenceDataError(f"{where}: evaluación repetida")
+        seen.add(key)
+        if item["obligation"] not in obligations:
+            raise ReferenceDataError(f"{where}: obligación desconocida")
+        reference = f"CNDH 2019 ¶{item['paragraph']}"
+        assessment = _upsert(
+            report,
+            Assessment,
+            {
+                "cycle": cycle,
+                "agency": agencies.get(item["agency"], where),
+                "obligation": obligations[item["obligation"]],
+            },
+            {
+                "status": item["status"],
+                "rationale": item["rationale_es"],
+                "source_reference": reference,
+                "workflow_state": WorkflowState.VALIDATED,
+            },
+            on_create={"validated_at": now, "submitted_at": now},
+        )
+        _upsert(
+            report,
+            Evidence,
+            {"assessment": assessment, "kind": EvidenceKind.PUBLIC_SOURCE, "source_reference": reference},
+            {
+                "title": f"CNDH, Diagnóstico 2019, ¶{item['paragraph']}",
+                "description": f"«{item['quote']}» (resumen ejecutivo en inglés, ¶{item['paragraph']}).",
+                "fact_date": BASELINE_FACT_DATE,
+                "confidential": False,
+                "provided_by_agency": False,
+            },
+        )
+        errors = assessment.rating_errors()
+        if errors:
+            raise ReferenceDataError(f"{where}: {errors}")
+
+
+FILES = (
+    ("agencies.json", load_agencies),
+    ("legal.json", load_legal),
+    ("obligations.json", load_obligations),
+    ("context_indicators.json", load_context_indicators),
+    ("recommendations.json", load_recommendations),
+    ("baseline_cndh_2019.json", load_baseline),
+)
+
+
+def load_reference_data(directory: Path | str | None = None) -> LoadReport:
+    """Load every fixture file in one transaction; returns what was created, updated or unchanged.
+    Raises ReferenceDataError (and rolls everything back) when a fixture is inconsistent."""
+    directory = Path(directory) if directory else FIXTURES_DIR
+    report = LoadReport()
+    with transaction.atomic():
+        for name, loader in FILES:
+            loader(report, _read(directory, name))
+    return report
+
+
+# --- the seed text, for integrity checks -----------------------------------------------------------
+
+
+def seed_paragraphs(path: Path | str = CNDH_2019_SUMMARY) -> dict[int, str]:
+    """The numbered paragraphs of the CNDH 2019 summary, {N: text with whitespace collapsed}.
+
+    A paragraph starts on a line beginning with the next expected number ("161. "), so numbered
+    lists inside a paragraph and footnote lines are not mistaken for paragraphs. Footnotes that the
+    page layout interleaves stay inside the paragraph they interrupt."""
+    text = Path(path).read_text(encoding="utf-8")
+    paragraphs: dict[int, list[str]] = {}
+    expected, current = 1, None
+    for line in text.split("\n"):
+        match = re.match(r"^\s*(\d{1,3})\.\s", line)
+        if match and int(match.group(1)) == expected:
+            current, expected = expected, expected + 1
+            paragraphs[current] = [line[match.end() :]]
+        elif current is not None:
+            paragraphs[current].append(line)
+    return {number: re.sub(r"\s+", " ", " ".join(lines)).strip() for number, lines in paragraphs.items()}
+
+
+def cited_paragraphs(text: str) -> set[int]:
+    """Every paragraph number a 'CNDH 2019 ¶N' / '¶N–M' / '¶N; ¶M' citation string refers to."""
+    numbers = set()
+    for segment in re.split(r";\s*", text or ""):
+        for match in re.finditer(r"¶(\d+)(?:[–-](\d+))?", segment):
+            start = int(match.group(1))
+            end = int(match.group(2) or start)
+            numbers.update(range(start, end + 1))
+    return numbers
