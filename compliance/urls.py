@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reportes/", include("reports.job_urls")),
     path("", include("reports.urls")),
+    path("evidencias/", include("obligations.urls")),
     path("solicitudes/", include("obligations.request_urls")),
 ]

@@ -1,0 +1,171 @@
+"""Forms of the auditor workflow (used by the admin)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from lib.uploads import allowed_extensions_text, validate_upload
+from obligations import services
+from obligations.choices import WorkflowState
+from obligations.models import Assessment, Evidence, ReviewCycle
+
+
+class EvidenceFileWidget(forms.ClearableFileInput):
+    """A file input that never links to the storage path: a stored file is shown as its
+    original name, SHA-256 and a link to the permission-checked download view."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidence = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        evidence = self.evidence
+        if evidence is not None and evidence.pk and evidence.file:
+            return format_html(
+                '<a href="{}">{}</a><br><small>SHA-256: <code>{}</code></small>',
+                reverse("obligations:evidence_download", args=[evidence.pk]),
+                evidence.download_name,
+                evidence.sha256,
+            )
+        return super().render(name, None, attrs, renderer)
+
+
+class EvidenceForm(forms.ModelForm):
+    """One evidence item. A new file is checked by `validate_upload` (size, type, content);
+    a stored file cannot be replaced (record a new item instead)."""
+
+    class Meta:
+        model = Evidence
+        fields = ["kind", "title", "fact_date", "description", "file", "url", "source_reference", "confidential"]
+        widgets = {
+            "file": EvidenceFileWidget,
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "fact_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._upload_info = None
+        if "file" in self.fields:
+            self.fields["file"].widget.evidence = self.instance
+            self.fields["file"].help_text = _("Tipos: %(types)s. Se verifica el contenido y se calcula el SHA-256.") % {
+                "types": allowed_extensions_text()
+            }
+            if self.instance.pk and self.instance.file:
+                self.fields["file"].disabled = True
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data and not self.fields["file"].disabled:
+            self._upload_info = validate_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.assessment_id and self.has_changed():
+            assessment = Assessment.objects.select_related("cycle").get(pk=instance.assessment_id)
+            if assessment.is_locked and (not instance.pk or set(self.changed_data) - Evidence.CHANGEABLE_WHEN_LOCKED):
+                raise ValidationError(
+                    _(
+                        "La evaluación está validada o su ciclo publicado: su evidencia no puede agregarse, "
+                        "modificarse ni eliminarse (sólo marcarse como publicable)."
+                    )
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        if self._upload_info is not None:
+            services.attach_upload(self.instance, self.cleaned_data["file"], self._upload_info)
+        return super().save(commit)
+
+
+class EvidenceInlineFormSet(BaseInlineFormSet):
+    """Checks the rating rules with the evidence as it will be after this save, so that an
+    auditor can add the evidence and set `complied` in one go."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        assessment = self.instance
+        items = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                if form.instance.pk and assessment.is_locked:
+                    raise ValidationError(_("La evidencia de una evaluación validada no puede eliminarse."))
+                continue
+            items.append(form.instance)
+        errors = assessment.rating_errors(evidence=items)
+        if "status" in errors:
+            raise ValidationError(errors["status"])
+
+
+class AssessmentForm(forms.ModelForm):
+    """The rating form, with an optimistic lock: `expected_version` is the version shown."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Assessment
+        fields = ["status", "rationale", "source_reference"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+        self.conflict = None
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if not instance.pk or "expected_version" not in cleaned:
+            return cleaned
+        # Runs inside the admin's transaction: the lock is held until the rating is saved.
+        current = Assessment.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=instance.pk)
+        try:
+            services.check_version(current, cleaned["expected_version"])
+        except services.ConflictError as conflict:
+            self.conflict = conflict
+            # The next save, made after reading what changed, is a deliberate overwrite.
+            data = self.data.copy()
+            data[self.add_prefix("expected_version")] = current.version
+            self.data = data
+            raise ValidationError(conflict.message, code="conflict") from None
+        if current.cycle.is_published or current.workflow_state != WorkflowState.DRAFT:
+            raise ValidationError(
+                _("Sólo se califican borradores de ciclos no publicados; devuelva la evaluación a borrador.")
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The evidence rule is checked by EvidenceInlineFormSet with the evidence as it will be
+        # after this save, and again by services.save_rating once it is stored.
+        self.instance._defer_evidence_check = True
+        super()._post_clean()
+
+
+class OpenCycleForm(forms.ModelForm):
+    class Meta:
+        model = ReviewCycle
+        fields = ["name_es", "name_en", "slug", "period_start", "period_end", "methodology_version", "source"]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class ReturnToDraftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo de la devolución"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Quedará en el historial de la evaluación."),
+    )
