@@ -238,7 +238,7 @@ def claim_job(job_id: int, task_id: str, hostname: str = "") -> ReportJob | None
     changes = {
         "state": JobState.RUNNING,
         "task_id": task_id,
-        "worker": hostname[:255],
+        "worker": f"{hostname}:{os.getpid()}"[:255],  # host and process (the one to look at if it hangs)
         "started_at": now,
         "finished_at": None,
         "progress": 1,
