@@ -213,22 +213,28 @@ def _evidence_by_assessment(cycle, agency=None) -> dict[int, list[dict]]:
     return grouped
 
 
+def _component_items(components) -> list[tuple[str, float | None]]:
+    """As on the scorecard page (reports.views): no score where nothing is applicable."""
+    return [(str(item["label"]), item.get("score") if item.get("applicable") else None) for item in components]
+
+
 def agency_charts(card) -> dict:
-    """The scorecard page's charts (reports.charts), for one agency."""
+    """The scorecard page's charts (reports.charts, same arguments as reports.views), with
+    ids unique within the document (the national report holds every agency's charts)."""
     from reports import charts
 
-    labels = _status_labels()
+    labels = {key: str(label) for key, label in _status_labels().items()}
     agency = card.agency.acronym
     return {
         "components": charts.score_bars(
-            [(component["label"], component["score"]) for component in card.components],
-            title=_("Puntaje por componente · %(agency)s") % {"agency": agency},
-            no_data_label=_("Sin datos"),
+            _component_items(card.components),
+            title=_("Puntaje por componente"),
+            no_data_label=_("Sin obligaciones aplicables"),
             chart_id=f"pdf-{agency}-components",
         ),
         "statuses": charts.status_bar(
             card.overall.get("counts", {}),
-            title=_("Obligaciones por estatus · %(agency)s") % {"agency": agency},
+            title=_("Obligaciones por estatus"),
             labels=labels,
             chart_id=f"pdf-{agency}-statuses",
         ),
@@ -292,8 +298,11 @@ def national_context(cycle, progress: Progress | None = None) -> dict:
         national_components.append({"key": key, "label": label, **values})
     heat = charts.heat_map(
         [(row["acronym"], row["components"]) for row in panorama.agencies],
-        list(Component.choices),
-        title=_("Puntaje por dependencia y componente"),
+        [(key, str(label)) for key, label in Component.choices],
+        title=_("Mapa de calor: puntaje por dependencia y componente"),
+        description=_(
+            "Cada celda muestra el puntaje en porcentaje; las celdas sin obligaciones aplicables van rayadas."
+        ),
         chart_id="pdf-national-heat",
     )
     bars = charts.score_bars(
@@ -303,9 +312,9 @@ def national_context(cycle, progress: Progress | None = None) -> dict:
         chart_id="pdf-national-agencies",
     )
     component_bars = charts.score_bars(
-        [(component["label"], component.get("score")) for component in national_components],
+        _component_items(national_components),
         title=_("Puntaje nacional por componente"),
-        no_data_label=_("Sin datos"),
+        no_data_label=_("Sin obligaciones aplicables"),
         chart_id="pdf-national-components",
     )
     return {
