@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("evidencias/", include("obligations.urls")),
     path("solicitudes/", include("obligations.request_urls")),
+    path("publico/", include("reports.public_urls")),
+    path("api/v1/", include("reports.api_urls")),
 ]

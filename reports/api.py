@@ -1,0 +1,414 @@
+"""The public read-only JSON API (/api/v1/): published data only.
+
+Plain Django views rather than Django REST framework: the API is four read-only lists of data
+that is public by definition, with a handful of exact-match filters and page-number
+pagination. DRF would add a dependency plus its own authentication, permission, throttling and
+renderer settings that would have to be kept aligned with `agencies.access`; here the whole
+API is one access rule (`visible_to(AnonymousUser())`, whoever is logged in, so a shared cache
+never stores an auditor's view), ~150 lines of views, and a hand-written OpenAPI 3.0 document
+(`openapi.json`) checked by `openapi-spec-validator` in the tests.
+
+Every list answers `{"count", "next", "previous", "results"}`; `page` and `page_size` (at most
+500) paginate; unknown parameters and invalid values are a 400 with a message, so a typo in a
+filter never silently returns everything. Responses carry `Cache-Control: public, max-age=300`
+and a strong ETag (SHA-256 of the body); `If-None-Match` answers 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.core.paginator import EmptyPage, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.views.decorators.http import require_safe
+
+from agencies.choices import AgencyKind, OrderOfGovernment
+from agencies.models import Agency
+from obligations.choices import Component, Level, Status
+from obligations.exports import OPEN_DATA_COLUMNS, assessment_row, with_export_relations
+from obligations.models import ReviewCycle
+from reports.public_views import (
+    AGENCY_COLUMNS,
+    OBLIGATION_COLUMNS,
+    agency_row,
+    obligation_row,
+    public_agencies,
+    public_assessments,
+    public_obligations,
+)
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+CACHE_CONTROL = "public, max-age=300"
+PAGINATION_PARAMS = ("page", "page_size")
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _json(request, payload, status: int = 200) -> HttpResponse:
+    body = json.dumps(payload, ensure_ascii=False, cls=DjangoJSONEncoder).encode("utf-8")
+    response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    if status != 200:
+        response["Cache-Control"] = "no-store"
+        return response
+    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+    response["ETag"] = etag
+    response["Cache-Control"] = CACHE_CONTROL
+    conditional = get_conditional_response(request, etag=etag, response=response)
+    if conditional is not None and conditional.status_code == 304:
+        conditional["Cache-Control"] = CACHE_CONTROL
+        return conditional
+    return response
+
+
+def _error(request, message: str, status: int = 400) -> HttpResponse:
+    return _json(request, {"error": message}, status=status)
+
+
+def _check_params(request, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(request.GET) - set(allowed) - set(PAGINATION_PARAMS))
+    if unknown:
+        raise BadRequest(
+            f"Parámetro desconocido: {', '.join(unknown)}. Admitidos: {', '.join(allowed + PAGINATION_PARAMS)}."
+        )
+
+
+def _choice(request, name: str, values) -> str | None:
+    value = request.GET.get(name)
+    if value is None or value == "":
+        return None
+    if value not in [str(v) for v in values]:
+        raise BadRequest(f"Valor no válido para {name}: {value!r}. Admitidos: {', '.join(str(v) for v in values)}.")
+    return value
+
+
+def _boolean(request, name: str) -> bool | None:
+    value = request.GET.get(name)
+    if value in (None, ""):
+        return None
+    if value.lower() not in ("true", "false"):
+        raise BadRequest(f"{name} debe ser true o false.")
+    return value.lower() == "true"
+
+
+def _paginate(request, queryset: QuerySet, to_row: Callable) -> dict:
+    try:
+        page_size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
+        number = int(request.GET.get("page", 1))
+    except ValueError as exc:
+        raise BadRequest("page y page_size deben ser números enteros.") from exc
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise BadRequest(f"page_size va de 1 a {MAX_PAGE_SIZE}.")
+    paginator = Paginator(queryset, page_size)
+    try:
+        page = paginator.page(number)
+    except EmptyPage as exc:
+        if number == 1:  # no results at all: an empty first page, not an error
+            return {"count": 0, "next": None, "previous": None, "results": []}
+        raise BadRequest(f"La página {number} no existe (hay {paginator.num_pages}).") from exc
+
+    def link(n):
+        query = request.GET.copy()
+        query["page"] = str(n)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": paginator.count,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "results": [to_row(item) for item in page.object_list],
+    }
+
+
+def _list_view(build: Callable):
+    """Wrap a `build(request) -> (queryset, to_row)` into a cached, paginated JSON list view."""
+
+    @require_safe
+    def view(request):
+        try:
+            queryset, to_row = build(request)
+            return _json(request, _paginate(request, queryset, to_row))
+        except BadRequest as exc:
+            return _error(request, str(exc))
+
+    view.__name__ = build.__name__
+    view.__doc__ = build.__doc__
+    return view
+
+
+def _agency_ids(acronym: str):
+    """Agencies known by this acronym now or formerly (PGR finds FGR's history)."""
+    return Agency.objects.filter(Q(acronym__iexact=acronym) | Q(former_names__acronym__iexact=acronym)).values("pk")
+
+
+# --- Endpoints -----------------------------------------------------------------------------
+
+
+def cycle_row(cycle: ReviewCycle) -> dict:
+    return {
+        "slug": cycle.slug,
+        "name_es": cycle.name_es,
+        "name_en": cycle.name_en,
+        "period_start": cycle.period_start,
+        "period_end": cycle.period_end,
+        "methodology_version": cycle.methodology_version,
+        "published_at": cycle.published_at,
+    }
+
+
+@_list_view
+def cycles(request):
+    """Published review cycles, newest period first."""
+    _check_params(request, ())
+    return ReviewCycle.objects.published().order_by("-period_end", "slug"), cycle_row
+
+
+@_list_view
+def agencies(request):
+    """Agencies (the public catalogue of authorities)."""
+    _check_params(request, ("order", "kind", "commission_member", "q"))
+    queryset = public_agencies()
+    if order := _choice(request, "order", OrderOfGovernment.values):
+        queryset = queryset.filter(order=order)
+    if kind := _choice(request, "kind", AgencyKind.values):
+        queryset = queryset.filter(kind=kind)
+    if (member := _boolean(request, "commission_member")) is not None:
+        queryset = queryset.filter(commission_member=member)
+    if q := request.GET.get("q", "").strip():
+        queryset = queryset.filter(Q(acronym__icontains=q) | Q(name_es__icontains=q) | Q(name_en__icontains=q))
+    return queryset.order_by("acronym", "pk"), agency_row
+
+
+@_list_view
+def obligations(request):
+    """The catalogue of obligations."""
+    _check_params(request, ("component", "level", "agency", "q"))
+    queryset = public_obligations()
+    if component := _choice(request, "component", Component.values):
+        queryset = queryset.filter(component=component)
+    if level := _choice(request, "level", Level.values):
+        queryset = queryset.filter(level=int(level))
+    if agency := request.GET.get("agency", "").strip():
+        queryset = queryset.filter(responsibilities__agency__in=_agency_ids(agency)).distinct()
+    if q := request.GET.get("q", "").strip():
+        queryset = queryset.filter(Q(code__icontains=q) | Q(title_es__icontains=q) | Q(title_en__icontains=q))
+    return queryset.order_by("code", "pk"), obligation_row
+
+
+@_list_view
+def assessments(request):
+    """Ratings of published cycles, in the open-data format (obligations.exports)."""
+    _check_params(request, ("cycle", "agency", "obligation", "status", "component", "level"))
+    queryset = public_assessments()
+    if cycle := request.GET.get("cycle", "").strip():
+        queryset = queryset.filter(cycle__slug=cycle)
+    if agency := request.GET.get("agency", "").strip():
+        queryset = queryset.filter(agency__in=_agency_ids(agency))
+    if obligation := request.GET.get("obligation", "").strip():
+        queryset = queryset.filter(obligation__code=obligation)
+    if status := _choice(request, "status", Status.values):
+        queryset = queryset.filter(status=status)
+    if component := _choice(request, "component", Component.values):
+        queryset = queryset.filter(obligation__component=component)
+    if level := _choice(request, "level", Level.values):
+        queryset = queryset.filter(obligation__level=int(level))
+    ordered = queryset.order_by("cycle__period_end", "cycle__slug", "agency__acronym", "obligation__code", "pk")
+    return with_export_relations(ordered), assessment_row
+
+
+@require_safe
+def index(request):
+    """The entry point: links to every list and to the OpenAPI document."""
+    names = ("cycles", "agencies", "obligations", "assessments", "openapi")
+    return _json(request, {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names})
+
+
+@require_safe
+def openapi(request):
+    return _json(request, openapi_document(request.build_absolute_uri(reverse("api:index")).rstrip("/")))
+
+
+# --- OpenAPI 3.0 -------------------------------------------------------------------------------
+
+
+def _string_props(columns, overrides=None) -> dict:
+    props = {column: {"type": "string"} for column in columns}
+    props.update(overrides or {})
+    return props
+
+
+def _list_response(schema: str, description: str) -> dict:
+    return {
+        "200": {
+            "description": description,
+            "headers": {
+                "ETag": {"schema": {"type": "string"}, "description": "Huella del cuerpo; úsela en If-None-Match."},
+                "Cache-Control": {"schema": {"type": "string"}},
+            },
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["count", "next", "previous", "results"],
+                        "properties": {
+                            "count": {"type": "integer", "minimum": 0},
+                            "next": {"type": "string", "format": "uri", "nullable": True},
+                            "previous": {"type": "string", "format": "uri", "nullable": True},
+                            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
+                        },
+                    }
+                }
+            },
+        },
+        "304": {"description": "Sin cambios desde el ETag enviado en If-None-Match."},
+        "400": {
+            "description": "Parámetro desconocido o valor no válido.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+    }
+
+
+def _param(name: str, description: str, schema: dict | None = None, ref: bool = False) -> dict:
+    if ref:
+        return {"$ref": f"#/components/parameters/{name}"}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def openapi_document(server_url: str) -> dict:
+    pagination = [_param("page", "", ref=True), _param("page_size", "", ref=True)]
+    component_param = _param("component", "Componente.", {"type": "string", "enum": list(Component.values)})
+    level_param = _param("level", "Nivel CNDH.", {"type": "integer", "enum": [int(v) for v in Level.values]})
+
+    def get(operation_id, summary, schema, params):
+        return {
+            "get": {
+                "operationId": operation_id,
+                "summary": summary,
+                "parameters": params + pagination,
+                "responses": _list_response(schema, summary),
+            }
+        }
+
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Seguimiento LGPSEDMTP · API pública",
+            "version": "1.0.0",
+            "description": (
+                "Datos publicados del seguimiento al cumplimiento de la Ley General en materia de trata de "
+                "personas: ciclos publicados, dependencias, obligaciones y evaluaciones. Sólo lectura; sin "
+                "autenticación. Nunca incluye ciclos no publicados ni evidencia confidencial."
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/cycles/": get("listCycles", "Ciclos de revisión publicados", "Cycle", []),
+            "/agencies/": get(
+                "listAgencies",
+                "Dependencias",
+                "Agency",
+                [
+                    _param("order", "Orden de gobierno.", {"type": "string", "enum": list(OrderOfGovernment.values)}),
+                    _param("kind", "Tipo de institución.", {"type": "string", "enum": list(AgencyKind.values)}),
+                    _param("commission_member", "Integra la Comisión Intersecretarial.", {"type": "boolean"}),
+                    _param("q", "Busca en siglas y nombres."),
+                ],
+            ),
+            "/obligations/": get(
+                "listObligations",
+                "Obligaciones",
+                "Obligation",
+                [
+                    component_param,
+                    level_param,
+                    _param("agency", "Siglas de una dependencia responsable (vigentes o anteriores)."),
+                    _param("q", "Busca en clave y título."),
+                ],
+            ),
+            "/assessments/": get(
+                "listAssessments",
+                "Evaluaciones de ciclos publicados",
+                "Assessment",
+                [
+                    _param("cycle", "Clave del ciclo (p. ej. cndh-2019)."),
+                    _param("agency", "Siglas de la dependencia, vigentes o anteriores (p. ej. SEP, PGR)."),
+                    _param("obligation", "Clave de la obligación."),
+                    _param("status", "Estatus.", {"type": "string", "enum": list(Status.values)}),
+                    component_param,
+                    level_param,
+                ],
+            ),
+        },
+        "components": {
+            "parameters": {
+                "page": {
+                    "name": "page",
+                    "in": "query",
+                    "required": False,
+                    "description": "Número de página (desde 1).",
+                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                },
+                "page_size": {
+                    "name": "page_size",
+                    "in": "query",
+                    "required": False,
+                    "description": f"Elementos por página (máximo {MAX_PAGE_SIZE}).",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+                },
+            },
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+                "Cycle": {
+                    "type": "object",
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "name_es": {"type": "string"},
+                        "name_en": {"type": "string"},
+                        "period_start": {"type": "string", "format": "date"},
+                        "period_end": {"type": "string", "format": "date"},
+                        "methodology_version": {"type": "string"},
+                        "published_at": {"type": "string", "format": "date-time", "nullable": True},
+                    },
+                },
+                "Agency": {
+                    "type": "object",
+                    "properties": _string_props(
+                        AGENCY_COLUMNS,
+                        {"commission_member": {"type": "boolean"}, "active": {"type": "boolean"}},
+                    ),
+                },
+                "Obligation": {
+                    "type": "object",
+                    "properties": _string_props(
+                        OBLIGATION_COLUMNS,
+                        {"level": {"type": "integer"}, "component": {"type": "string", "enum": list(Component.values)}},
+                    ),
+                },
+                "Assessment": {
+                    "type": "object",
+                    "properties": _string_props(
+                        OPEN_DATA_COLUMNS,
+                        {
+                            "level": {"type": "integer"},
+                            "component": {"type": "string", "enum": list(Component.values)},
+                            "status": {"type": "string", "enum": [*Status.values, ""]},
+                        },
+                    ),
+                },
+            },
+        },
+    }
