@@ -39,6 +39,8 @@ class EvidenceForm(forms.ModelForm):
     """One evidence item. A new file is checked by `validate_upload` (size, type, content);
     a stored file cannot be replaced (record a new item instead)."""
 
+    url = forms.URLField(label=_("enlace"), max_length=1000, required=False, assume_scheme="https")
+
     class Meta:
         model = Evidence
         fields = ["kind", "title", "fact_date", "description", "file", "url", "source_reference", "confidential"]

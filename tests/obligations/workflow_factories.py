@@ -101,3 +101,24 @@ def rate(assessment, by, status="complied", rationale="Programa publicado y apli
     from obligations import services
 
     return services.save_rating(assessment, by, expected_version=assessment.version, status=status, rationale=rationale)
+
+
+def rating_post(assessment, evidence_forms=(), **fields):
+    """The POST of the rating page: the rating, the lock version and the evidence inline."""
+    data = {
+        "status": "",
+        "rationale": "",
+        "source_reference": "",
+        "expected_version": assessment.version,
+        "evidence-TOTAL_FORMS": len(evidence_forms),
+        "evidence-INITIAL_FORMS": 0,
+        "evidence-MIN_NUM_FORMS": 0,
+        "evidence-MAX_NUM_FORMS": 1000,
+        "_continue": "1",
+    }
+    data.update(fields)
+    for i, form in enumerate(evidence_forms):
+        for key, value in form.items():
+            data[f"evidence-{i}-{key}"] = value
+        data[f"evidence-{i}-assessment"] = assessment.pk
+    return data
