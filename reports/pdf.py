@@ -242,7 +242,10 @@ def agency_charts(card) -> dict:
 
 
 def _section(card, evidence: dict[int, list[dict]]) -> dict:
-    """One agency's part of a report, from `reports.services.agency_scorecard`."""
+    """One agency's part of a report, from `reports.services.agency_scorecard`; components
+    in the catalogue's order."""
+    from obligations.choices import Component
+
     labels = _status_labels()
     rows = [
         {
@@ -252,8 +255,10 @@ def _section(card, evidence: dict[int, list[dict]]) -> dict:
         }
         for row in card.rows
     ]
+    order = {key: index for index, key in enumerate(Component.values)}
+    components = sorted(card.components, key=lambda item: order.get(item["key"], len(order)))
     groups = []
-    for component in card.components:
+    for component in components:
         component_rows = [row for row in rows if row["component"] == component["key"]]
         if component_rows:
             groups.append({"component": component, "rows": component_rows})
@@ -261,7 +266,7 @@ def _section(card, evidence: dict[int, list[dict]]) -> dict:
         "agency": card.agency,
         "card": card,
         "overall": card.overall,
-        "components": card.components,
+        "components": components,
         "groups": groups,
         "row_count": len(rows),
         "charts": agency_charts(card),
