@@ -1,0 +1,252 @@
+"""Bulk import/export of agencies (django-import-export), and the strict base every resource of
+the project uses.
+
+The rules (shared by agencies.resources and obligations.resources):
+
+- all or nothing: imports run in a transaction that is rolled back when any row is invalid
+  (`import_data` forces ``rollback_on_validation_errors``); the admin previews (dry run) first and
+  only offers to confirm a clean file;
+- the same validation as the forms: ``full_clean()`` on every instance (choices, constraints,
+  the models' own ``clean()``);
+- row-level messages in Spanish: unknown agency / obligation / cycle (foreign keys are given by
+  natural key: acronym, code, slug), a key repeated in the file, a cell that a spreadsheet would run
+  as a formula (``=HYPERLINK(...)``), plus a file-level message for missing required columns;
+- exports neutralise formula cells (lib.formulas).
+
+`read_dataset()` decodes uploaded bytes strictly (UTF-8, with or without BOM) and says so in
+Spanish when the encoding is wrong; `import_file()` is the service used outside the admin.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from import_export.instance_loaders import BaseInstanceLoader
+
+from agencies.models import Agency
+from lib.formulas import escape_formula, is_formula
+
+UNKNOWN_AGENCY = gettext_lazy("Dependencia desconocida: «%(value)s».")
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (wrong encoding, not CSV/JSON/XLSX)."""
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key given by natural key (acronym, code, slug), with a cache and a Spanish
+    message naming the unknown value (`unknown`: e.g. "Dependencia desconocida: «%(value)s».")."""
+
+    def __init__(self, model, field, unknown, **kwargs):
+        super().__init__(model, field=field, **kwargs)
+        self.unknown = unknown
+        self._cache = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        value = str(value).strip()
+        if value not in self._cache:
+            self._cache[value] = self.get_queryset(value, row, **kwargs).filter(**{self.field: value}).first()
+        if self._cache[value] is None:
+            raise ValueError(str(self.unknown) % {"value": value})
+        return self._cache[value]
+
+
+class NaturalKeysWidget(widgets.ManyToManyWidget):
+    """Several natural keys in one cell, separated by ';' (e.g. 'SEP; INM')."""
+
+    def __init__(self, model, field, unknown, **kwargs):
+        super().__init__(model, separator=";", field=field, **kwargs)
+        self.unknown = unknown
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return self.model.objects.none()
+        keys = [key.strip() for key in str(value).split(self.separator) if key.strip()]
+        found = {getattr(obj, self.field): obj for obj in self.model.objects.filter(**{f"{self.field}__in": keys})}
+        unknown = [key for key in keys if key not in found]
+        if unknown:
+            raise ValueError(str(self.unknown) % {"value": "», «".join(unknown)})
+        return [found[key] for key in keys]
+
+
+class NaturalKeyInstanceLoader(BaseInstanceLoader):
+    """Loads, in one query, the existing rows the file refers to, keyed by the resource's natural
+    key (`row_key` / `instance_key`), so that updates are matched without one query per row and a
+    row with an unknown foreign key is reported by its field, not as a crash."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.instances = {}
+        if dataset is not None and dataset.headers:
+            rows = list(dataset.dict)
+            for instance in resource.natural_key_queryset(rows):
+                self.instances[resource.instance_key(instance)] = instance
+
+    def get_instance(self, row):
+        return self.instances.get(self.resource.row_key(row))
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class StrictModelResource(resources.ModelResource):
+    """See the module docstring. Subclasses set `required_columns` and the natural key
+    (`key_columns`, `row_key`, `instance_key`, `natural_key_queryset`)."""
+
+    required_columns: tuple[str, ...] = ()
+    key_columns: tuple[str, ...] = ()
+
+    class Meta:
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+        instance_loader_class = NaturalKeyInstanceLoader
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._seen_keys: dict[tuple, int] = {}
+
+    # --- import --------------------------------------------------------------------------
+
+    def import_data(self, dataset, *args, **kwargs):
+        """All or nothing, always: a transaction rolled back on any error or invalid row."""
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        self._seen_keys = {}
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        headers = [_text(h) for h in (dataset.headers or [])]
+        missing = [column for column in self.required_columns if column not in headers]
+        if missing:
+            raise ValueError(_("Faltan columnas obligatorias: %(columns)s.") % {"columns": ", ".join(missing)})
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        errors: dict[str, list[str]] = {}
+        for column, value in row.items():
+            if is_formula(value):
+                message = _(
+                    "La celda «%(column)s» empieza con «%(char)s» y una hoja de cálculo la ejecutaría como "
+                    "fórmula (%(value)s). Quite ese carácter inicial."
+                ) % {"column": column, "char": value[:1].strip() or "tabulador", "value": value[:40]}
+                errors.setdefault(column if column in self.fields else NON_FIELD_ERRORS, []).append(message)
+        key = self.row_key(row)
+        if key and any(key):
+            number = kwargs.get("row_number")
+            if key in self._seen_keys:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    _("Clave repetida en el archivo: «%(key)s» (ya aparece en la fila %(row)s).")
+                    % {"key": " · ".join(str(part) for part in key), "row": self._seen_keys[key]}
+                )
+            else:
+                self._seen_keys[key] = number
+        if errors:
+            raise ValidationError(errors)
+        super().before_import_row(row, **kwargs)
+
+    def natural_key_queryset(self, rows):
+        keys = {_text(row.get(self.key_columns[0])) for row in rows}
+        return self._meta.model.objects.filter(**{f"{self.key_columns[0]}__in": keys})
+
+    def row_key(self, row) -> tuple:
+        return tuple(_text(row.get(column)) for column in self.key_columns)
+
+    def instance_key(self, instance) -> tuple:
+        return tuple(_text(getattr(instance, column)) for column in self.key_columns)
+
+    # --- export --------------------------------------------------------------------------
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+
+FORMATS = {"csv": base_formats.CSV, "json": base_formats.JSON, "xlsx": base_formats.XLSX}
+
+
+def read_dataset(content: bytes, file_format: str = "csv"):
+    """A tablib Dataset from uploaded bytes; text formats must be UTF-8 (a BOM is accepted)."""
+    try:
+        fmt = FORMATS[file_format]()
+    except KeyError:
+        raise ImportFileError(_("Formato no admitido: %(format)s.") % {"format": file_format}) from None
+    if fmt.is_binary():
+        data = content
+    else:
+        try:
+            data = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                _(
+                    "El archivo no está codificado en UTF-8 (byte no válido en la posición %(position)s). "
+                    "Guárdelo como «CSV UTF-8» y vuelva a importarlo."
+                )
+                % {"position": exc.start}
+            ) from None
+    try:
+        return fmt.create_dataset(data)
+    except Exception as exc:  # tablib raises many kinds of errors on malformed files
+        raise ImportFileError(_("No se pudo leer el archivo: %(error)s") % {"error": exc}) from None
+
+
+def import_file(resource, content: bytes, file_format: str = "csv", *, dry_run: bool = True, user=None):
+    """Import an uploaded file through a resource (dry run by default); returns the
+    import-export Result. Raises ImportFileError when the file cannot be read."""
+    dataset = read_dataset(content, file_format)
+    return resource.import_data(dataset, dry_run=dry_run, raise_errors=False, user=user)
+
+
+def result_messages(result) -> list[str]:
+    """Human-readable messages of a Result: file-level errors, then 'Fila N: …' per row."""
+    messages = [str(error.error) for error in result.base_errors]
+    for line in result.row_errors():
+        number, errors = line
+        messages.extend(_("Fila %(row)s: %(error)s") % {"row": number, "error": error.error} for error in errors)
+    for invalid in result.invalid_rows:
+        for field_name, field_errors in invalid.error_dict.items():
+            prefix = "" if field_name in (NON_FIELD_ERRORS, "") else f"{field_name}: "
+            for message in field_errors:
+                messages.append(_("Fila %(row)s: %(error)s") % {"row": invalid.number, "error": prefix + str(message)})
+    return messages
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+
+class AgencyResource(StrictModelResource):
+    parent = fields.Field(
+        attribute="parent",
+        column_name="parent",
+        widget=NaturalKeyWidget(Agency, "acronym", unknown=UNKNOWN_AGENCY),
+    )
+    required_columns = ("acronym", "name_es")
+    key_columns = ("acronym",)
+
+    class Meta(StrictModelResource.Meta):
+        model = Agency
+        import_id_fields = ("acronym",)
+        fields = (
+            "acronym",
+            "name_es",
+            "name_en",
+            "order",
+            "kind",
+            "parent",
+            "state_name",
+            "commission_member",
+            "consulted_by_cndh_2019",
+            "active",
+            "source",
+            "notes",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")

@@ -1,0 +1,346 @@
+"""Bulk import/export of the catalogue and of ratings (django-import-export).
+
+Foreign keys by natural key (instrument code, obligation code, agency acronym, cycle slug); the
+strict rules of `agencies.resources.StrictModelResource` (all or nothing, full_clean, row-level
+Spanish messages, formula cells refused on import and neutralised on export).
+
+The `Bulk…Resource` variants use the library's bulk mode (validation still per row, so row-level
+messages are kept; only the database writes are batched). They leave out the many-to-many columns,
+which bulk mode cannot save. Assessments in bulk keep their audit trail
+(simple_history's bulk_create_with_history).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from agencies.models import Agency
+from agencies.resources import UNKNOWN_AGENCY, NaturalKeysWidget, NaturalKeyWidget, StrictModelResource, _text
+from obligations.choices import CycleState, ResponsibilityRole, WorkflowState
+from obligations.models import (
+    Assessment,
+    Indicator,
+    LegalInstrument,
+    Obligation,
+    Provision,
+    Responsibility,
+    ReviewCycle,
+)
+
+# --- provisions ------------------------------------------------------------------------------
+
+
+class ProvisionResource(StrictModelResource):
+    instrument = fields.Field(
+        attribute="instrument",
+        column_name="instrument",
+        widget=NaturalKeyWidget(
+            LegalInstrument, "code", unknown=gettext_lazy("Instrumento jurídico desconocido: «%(value)s».")
+        ),
+    )
+    required_columns = ("instrument", "article", "fraction", "paragraph", "transitory")
+    key_columns = ("instrument", "article", "fraction", "paragraph", "transitory")
+
+    class Meta(StrictModelResource.Meta):
+        model = Provision
+        import_id_fields = ("instrument", "article", "fraction", "paragraph", "transitory")
+        fields = ("instrument", "article", "fraction", "paragraph", "transitory", "summary_es", "summary_en", "source")
+        export_order = fields
+
+    _bool = widgets.BooleanWidget()
+
+    def row_key(self, row) -> tuple:
+        transitory = self._bool.clean(row.get("transitory")) or False
+        return (
+            _text(row.get("instrument")),
+            _text(row.get("article")),
+            _text(row.get("fraction")),
+            _text(row.get("paragraph")),
+            str(transitory),
+        )
+
+    def instance_key(self, instance) -> tuple:
+        return (
+            instance.instrument.code,
+            instance.article,
+            instance.fraction,
+            instance.paragraph,
+            str(instance.transitory),
+        )
+
+    def natural_key_queryset(self, rows):
+        codes = {_text(row.get("instrument")) for row in rows}
+        return Provision.objects.filter(instrument__code__in=codes).select_related("instrument")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("instrument")
+
+
+# --- obligations -----------------------------------------------------------------------------
+
+
+class ProvisionsWidget(widgets.ManyToManyWidget):
+    """The legal basis as it reads on screen: 'LGPSEDMTP art. 89 fr. XV; Reglamento art. 83'."""
+
+    def __init__(self):
+        super().__init__(Provision, separator=";")
+
+    def clean(self, value, row=None, **kwargs):
+        citations = [c.strip() for c in str(value or "").split(";") if c.strip()]
+        if not citations:
+            return []
+        known = {p.citation: p for p in Provision.objects.select_related("instrument")}
+        unknown = [c for c in citations if c not in known]
+        if unknown:
+            raise ValueError(_("Disposición desconocida: «%(value)s».") % {"value": "», «".join(unknown)})
+        return [known[c] for c in citations]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "; ".join(p.citation for p in value.all())
+
+
+class ObligationResource(StrictModelResource):
+    """Obligations with their legal basis and responsible agencies (lead: `responsables`,
+    co-responsible: `corresponsables`, acronyms separated by ';')."""
+
+    provisions = fields.Field(attribute="provisions", column_name="provisions", widget=ProvisionsWidget())
+    responsables = fields.Field(
+        column_name="responsables", widget=NaturalKeysWidget(Agency, "acronym", unknown=UNKNOWN_AGENCY)
+    )
+    corresponsables = fields.Field(
+        column_name="corresponsables", widget=NaturalKeysWidget(Agency, "acronym", unknown=UNKNOWN_AGENCY)
+    )
+    required_columns = ("code", "title_es", "component", "level")
+    key_columns = ("code",)
+
+    class Meta(StrictModelResource.Meta):
+        model = Obligation
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "title_es",
+            "title_en",
+            "description_es",
+            "description_en",
+            "component",
+            "level",
+            "provisions",
+            "legal_basis_to_verify",
+            "deadline_es",
+            "deadline_en",
+            "in_force_from",
+            "in_force_until",
+            "source",
+            "responsables",
+            "corresponsables",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("provisions__instrument", "responsibilities__agency")
+
+    def _agencies(self, instance, role):
+        return "; ".join(r.agency.acronym for r in instance.responsibilities.all() if r.role == role)
+
+    def dehydrate_responsables(self, instance):
+        return self._agencies(instance, ResponsibilityRole.LEAD) if instance.pk else ""
+
+    def dehydrate_corresponsables(self, instance):
+        return self._agencies(instance, ResponsibilityRole.CO) if instance.pk else ""
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # Parse the many-to-many columns now so that an unknown value is a row-level message.
+        if "provisions" in row and "provisions" in self.fields:
+            try:
+                self.fields["provisions"].widget.clean(row["provisions"])
+            except ValueError as exc:
+                errors["provisions"] = [str(exc)]
+        self._responsibilities = {}
+        for column, role in (("responsables", ResponsibilityRole.LEAD), ("corresponsables", ResponsibilityRole.CO)):
+            if column in row and column in self.fields:
+                try:
+                    self._responsibilities[role] = list(self.fields[column].widget.clean(row[column]))
+                except ValueError as exc:
+                    errors[column] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.column_name in ("responsables", "corresponsables"):
+            return  # saved in after_save_instance
+        return super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if self._meta.use_bulk or instance.pk is None:
+            return
+        for role, agencies in getattr(self, "_responsibilities", {}).items():
+            for agency in agencies:
+                Responsibility.objects.update_or_create(obligation=instance, agency=agency, defaults={"role": role})
+
+
+class BulkObligationResource(ObligationResource):
+    """Bulk mode (no legal basis / responsibility columns: many-to-many cannot be bulk-saved)."""
+
+    class Meta(ObligationResource.Meta):
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        fields = tuple(
+            f for f in ObligationResource.Meta.fields if f not in ("provisions", "responsables", "corresponsables")
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return Obligation.objects.all()
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+class IndicatorResource(StrictModelResource):
+    obligation = fields.Field(
+        attribute="obligation",
+        column_name="obligation",
+        widget=NaturalKeyWidget(Obligation, "code", unknown=gettext_lazy("Obligación desconocida: «%(value)s».")),
+    )
+    required_columns = ("code", "statement_es", "kind")
+    key_columns = ("code",)
+
+    class Meta(StrictModelResource.Meta):
+        model = Indicator
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "obligation",
+            "statement_es",
+            "statement_en",
+            "kind",
+            "means_of_verification",
+            "is_quantitative",
+            "numerator",
+            "denominator",
+            "unit",
+            "data_source",
+            "disaggregation",
+            "baseline",
+            "target",
+            "source",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("obligation")
+
+
+# --- assessments -----------------------------------------------------------------------------
+
+
+class AssessmentResource(StrictModelResource):
+    """Ratings: one row per cycle × agency × obligation. Imported rows are drafts rated by the
+    importing auditor; a published cycle, or a rating already submitted or validated, is refused
+    (the same rule as the rating form). `workflow_state` is exported, never imported."""
+
+    cycle = fields.Field(
+        attribute="cycle",
+        column_name="cycle",
+        widget=NaturalKeyWidget(
+            ReviewCycle, "slug", unknown=gettext_lazy("Ciclo de revisión desconocido: «%(value)s».")
+        ),
+    )
+    agency = fields.Field(
+        attribute="agency",
+        column_name="agency",
+        widget=NaturalKeyWidget(Agency, "acronym", unknown=UNKNOWN_AGENCY),
+    )
+    obligation = fields.Field(
+        attribute="obligation",
+        column_name="obligation",
+        widget=NaturalKeyWidget(Obligation, "code", unknown=gettext_lazy("Obligación desconocida: «%(value)s».")),
+    )
+    workflow_state = fields.Field(attribute="workflow_state", column_name="workflow_state", readonly=True)
+    required_columns = ("cycle", "agency", "obligation", "status")
+    key_columns = ("cycle", "agency", "obligation")
+
+    class Meta(StrictModelResource.Meta):
+        model = Assessment
+        import_id_fields = ("cycle", "agency", "obligation")
+        fields = ("cycle", "agency", "obligation", "status", "rationale", "source_reference", "workflow_state")
+        export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cycle", "agency", "obligation")
+
+    def natural_key_queryset(self, rows):
+        slugs = {_text(row.get("cycle")) for row in rows}
+        return Assessment.objects.filter(cycle__slug__in=slugs).select_related("cycle", "agency", "obligation")
+
+    def instance_key(self, instance) -> tuple:
+        return (instance.cycle.slug, instance.agency.acronym, instance.obligation.code)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        cycle = instance.cycle if instance.cycle_id else None
+        if cycle is not None and cycle.state == CycleState.PUBLISHED:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("El ciclo «%(cycle)s» está publicado: es de sólo lectura.") % {"cycle": cycle.slug}
+            )
+        elif instance.pk and instance.workflow_state != WorkflowState.DRAFT:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("La evaluación está «%(state)s»: devuélvala a borrador, con un motivo, para modificarla.")
+                % {"state": instance.get_workflow_state_display()}
+            )
+        super().validate_instance(instance, errors, validate_unique=validate_unique)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        user = kwargs.get("user")
+        if instance.pk is None:
+            instance.workflow_state = WorkflowState.DRAFT
+            if user is not None and getattr(user, "is_authenticated", False):
+                instance.reviewer = user
+        else:
+            instance.version += 1  # optimistic locking: an open form on this rating is now stale
+
+
+class BulkAssessmentResource(AssessmentResource):
+    """Bulk mode, with the audit trail kept by simple_history's bulk helpers."""
+
+    class Meta(AssessmentResource.Meta):
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(self.create_instances, Assessment, batch_size=batch_size)
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    Assessment,
+                    ["status", "rationale", "source_reference", "version"],
+                    batch_size=batch_size,
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
