@@ -36,6 +36,17 @@ EVIDENCE_FIELDS = (
     "source_reference",
     "confidential",
 )
+# Change reasons are stored as codes by obligations.services; shown in words.
+REASONS = {
+    "open": gettext_lazy("apertura del ciclo"),
+    "close": gettext_lazy("cierre del ciclo"),
+    "publish": gettext_lazy("publicación del ciclo"),
+    "rate": gettext_lazy("calificación"),
+    "submit": gettext_lazy("envío a validación"),
+    "validate": gettext_lazy("validación"),
+    "return": gettext_lazy("devolución a borrador"),
+    "publishable": gettext_lazy("marcada como publicable (testada)"),
+}
 ACTIONS = {"+": gettext_lazy("creó"), "~": gettext_lazy("modificó"), "-": gettext_lazy("eliminó")}
 
 
@@ -104,7 +115,7 @@ def _timeline(model, records, fields, subject) -> list[Entry]:
                 who=users.get(record.history_user_id, _("sistema")),
                 action=str(ACTIONS.get(record.history_type, record.history_type)),
                 subject=subject(record),
-                reason=record.history_change_reason or "",
+                reason=str(REASONS.get(record.history_change_reason, record.history_change_reason or "")),
                 changes=changes,
                 history_id=record.history_id,
             )

@@ -35,7 +35,12 @@ class ReviewCycle(models.Model):
     methodology_version = models.CharField(_("versión de la metodología"), max_length=32, default="cndh-2019-v1")
     source = models.CharField(_("fuente"), max_length=255, blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("abierto por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("cerrado el"), null=True, blank=True)
@@ -81,9 +86,15 @@ class ReviewCycle(models.Model):
 class Assessment(models.Model):
     """One agency × one obligation × one cycle: the rating and its rationale."""
 
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="assessments")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="assessments")
-    obligation = models.ForeignKey("obligations.Obligation", on_delete=models.PROTECT, related_name="assessments")
+    cycle = models.ForeignKey(
+        ReviewCycle, verbose_name=_("ciclo"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("dependencia"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    obligation = models.ForeignKey(
+        "obligations.Obligation", verbose_name=_("obligación"), on_delete=models.PROTECT, related_name="assessments"
+    )
     status = models.CharField(_("estatus"), max_length=24, choices=Status.choices, blank=True)
     rationale = models.TextField(_("justificación"), blank=True)
     source_reference = models.CharField(
@@ -223,7 +234,9 @@ def private_storage():
 
 
 class Evidence(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="evidence")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("evaluación"), on_delete=models.PROTECT, related_name="evidence"
+    )
     kind = models.CharField(_("tipo"), max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.FILE)
     title = models.CharField(_("título"), max_length=255)
     description = models.TextField(_("descripción"), blank=True)
