@@ -329,9 +329,6 @@ class ReplyAdmin(AuditorOnlyMixin, SimpleHistoryAdmin):
             new_status=form.cleaned_data.get("new_status") or "",
         )
 
-    def save_related(self, request, form, formsets, change):
-        """Nothing related is edited here (documents are read-only)."""
-
 
 @admin.register(ReminderSent)
 class ReminderSentAdmin(AuditorOnlyMixin, admin.ModelAdmin):

@@ -94,10 +94,13 @@ class InformationRequestAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["due_date"].required = False
+        if "due_date" in self.fields:  # read-only once sent
+            self.fields["due_date"].required = False
 
     def clean(self):
         cleaned = super().clean()
+        if "due_date" not in self.fields:
+            return cleaned
         term = cleaned.get("term_business_days")
         if term:
             cleaned["due_date"] = due_date_for(timezone.localdate(), term)
@@ -106,7 +109,8 @@ class InformationRequestAdminForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        self.instance.due_date = self.cleaned_data["due_date"]
+        if "due_date" in self.cleaned_data:
+            self.instance.due_date = self.cleaned_data["due_date"]
         return super().save(commit)
 
 
