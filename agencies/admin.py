@@ -37,6 +37,24 @@ class AuditorsOnly:
         return is_auditor(request.user)
 
 
+class StrictImportMixin:
+    """Import-export admin mixin: a file that is not UTF-8 is refused with a message that says
+    so in Spanish (the library only names the exception). Reusable by any ImportExportModelAdmin."""
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _(
+                    "El archivo no está codificado en UTF-8 (byte no válido en la posición %(position)s). "
+                    "Guárdelo como «CSV UTF-8» y vuelva a importarlo."
+                )
+                % {"position": e.start},
+            )
+            return
+        super().add_data_read_fail_error_to_form(form, e)
+
+
 class AgencyNameInline(AuditorsOnly, admin.TabularInline):
     model = AgencyName
     extra = 0
@@ -61,7 +79,7 @@ class ChildInline(AuditorsOnly, admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AuditorsOnly, ImportExportModelAdmin):
+class AgencyAdmin(AuditorsOnly, StrictImportMixin, ImportExportModelAdmin):
     resource_classes = [AgencyResource]
     list_display = [
         "acronym",
