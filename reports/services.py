@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 
 from agencies import access
 from agencies.models import Agency
-from obligations.choices import Component, CycleState
+from obligations.choices import Component, CycleState, FollowUpStatus, Issuer
 from obligations.models import (
     Assessment,
     Evidence,
@@ -41,6 +41,7 @@ from reports import scoring
 from reports.models import ScorecardSnapshot
 
 COMPONENTS = [key for key, _label in Component.choices]
+ISSUERS = dict(Issuer.choices)
 PENDING_FOLLOW_UP = {"pending", "in_progress", "not_fulfilled", "no_information"}
 
 
@@ -57,6 +58,7 @@ class AgencyScorecard:
     summary: dict
     rows: list[dict]
     frozen: bool
+    snapshot_id: int | None = None
     evidence: dict[int, list[dict]] = field(default_factory=dict)  # by assessment id
     hidden_evidence: dict[int, int] = field(default_factory=dict)  # confidential items not shown
     recommendations: list[dict] = field(default_factory=list)
@@ -127,7 +129,7 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user=None) -> AgencySco
             freeze_cycle(cycle)  # published but never frozen: freeze now, once
             snapshot = _snapshot(cycle, agency)
         if snapshot is not None:
-            card = AgencyScorecard(cycle, agency, snapshot.summary, snapshot.rows, frozen=True)
+            card = AgencyScorecard(cycle, agency, snapshot.summary, snapshot.rows, frozen=True, snapshot_id=snapshot.pk)
         else:  # no assessments for this agency in the cycle
             card = _compute_agency(cycle, agency, Assessment.objects.none(), previous=None)
             card.frozen = True
@@ -138,7 +140,11 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user=None) -> AgencySco
     _localize(card.rows)
     if user is not None:
         card.evidence, card.hidden_evidence = _evidence(cycle, agency, user)
-    card.recommendations = _recommendations(cycle, agency)
+    if "recommendations" in card.summary:  # frozen with the scorecard
+        recommendations = card.summary["recommendations"]
+    else:
+        recommendations = _recommendations_by_agency(cycle, [agency.pk]).get(agency.pk, [])
+    card.recommendations = _present_recommendations(recommendations)
     return card
 
 
@@ -218,6 +224,9 @@ def freeze_cycle(cycle: ReviewCycle, *, force: bool = False) -> int:
             previous,
         )
         per_agency = _compute_rows_by_agency(cycle, all_assessments, previous, None)
+        recommendations = _recommendations_by_agency(cycle, list(per_agency))
+        for agency_id, (summary, _rows) in per_agency.items():
+            summary["recommendations"] = recommendations.get(agency_id, [])
         snapshots = [
             ScorecardSnapshot(
                 cycle=cycle,
@@ -490,6 +499,22 @@ def _localize(rows: list[dict]) -> None:
         row["deadline"] = (row.get("deadline_en") if english else "") or row.get("deadline_es", "")
 
 
+def label_rows(rows: list[dict]) -> None:
+    """Add display labels in the active language to scorecard rows: `status_label`,
+    `component_label`, `trend_symbol`, `trend_label`, `previous_status_label`. Each label is
+    translated once per call, not once per row (pages and PDFs of hundreds of rows)."""
+    from reports.templatetags.scorecards import STATUS_LABELS, TREND_LABELS
+
+    statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+    components = {key: str(label) for key, label in Component.choices}
+    trends = {key: (symbol, str(label)) for key, (symbol, label) in TREND_LABELS.items()}
+    for row in rows:
+        row["status_label"] = statuses.get(row["status"], row["status"])
+        row["component_label"] = components.get(row["component"], row["component"])
+        row["trend_symbol"], row["trend_label"] = trends.get(row["trend"], ("", ""))
+        row["previous_status_label"] = statuses.get(row["previous_status"], "")
+
+
 def _panorama_row(agency: Agency, summary: dict) -> dict:
     overall = summary["overall"]
     return {
@@ -517,22 +542,21 @@ def _evidence(cycle, agency, user) -> tuple[dict[int, list[dict]], dict[int, int
     visible = (
         Evidence.objects.visible_to(user)
         .filter(assessment__cycle=cycle, assessment__agency=agency)
-        .only("id", "assessment_id", "kind", "title", "fact_date", "confidential", "url", "file")
         .order_by("assessment_id", "fact_date", "pk")
+        .values_list("pk", "assessment_id", "kind", "title", "fact_date", "confidential", "url", "file")
     )
     grouped: dict[int, list[dict]] = defaultdict(list)
-    for item in visible:
-        grouped[item.assessment_id].append(
+    for pk, assessment_id, kind, title, fact_date, confidential, url, file in visible:
+        grouped[assessment_id].append(
             {
-                "pk": item.pk,
-                "title": item.title,
-                "kind": item.kind,
-                "kind_label": item.get_kind_display(),
-                "fact_date": item.fact_date,
-                "in_period": cycle.covers(item.fact_date),
-                "confidential": item.confidential,
-                "url": item.url,
-                "has_file": bool(item.file),
+                "pk": pk,
+                "title": title,
+                "kind": kind,
+                "fact_date": fact_date,
+                "in_period": cycle.covers(fact_date),
+                "confidential": confidential,
+                "url": url,
+                "has_file": bool(file),
             }
         )
     hidden: dict[int, int] = {}
@@ -550,29 +574,61 @@ def _evidence(cycle, agency, user) -> tuple[dict[int, list[dict]], dict[int, int
     return dict(grouped), hidden
 
 
-def _recommendations(cycle, agency) -> list[dict]:
-    """Recommendations addressed to the agency with their follow-up in this cycle (two queries)."""
-    follow_ups = RecommendationFollowUp.objects.filter(cycle=cycle).filter(Q(agency=agency) | Q(agency__isnull=True))
-    result = []
-    for rec in (
-        Recommendation.objects.filter(addressees=agency)
-        .prefetch_related(Prefetch("follow_ups", queryset=follow_ups, to_attr="cycle_follow_ups"))
-        .order_by("issuer", "code")
-    ):
-        own = [f for f in rec.cycle_follow_ups if f.agency_id == agency.pk] or rec.cycle_follow_ups
-        follow_up = own[0] if own else None
-        status = follow_up.status if follow_up else "pending"
-        result.append(
+def _recommendations_by_agency(cycle, agency_ids) -> dict[int, list[dict]]:
+    """Recommendations addressed to each agency with their follow-up in this cycle (the
+    agency's own follow-up, else a general one), as plain data: two queries for any number
+    of agencies. Frozen into published snapshots with the scores."""
+    addressed = (
+        Recommendation.addressees.through.objects.filter(agency_id__in=agency_ids)
+        .order_by("recommendation__issuer", "recommendation__code")
+        .values_list(
+            "agency_id",
+            "recommendation_id",
+            "recommendation__code",
+            "recommendation__issuer",
+            "recommendation__paragraph",
+            "recommendation__text_es",
+            "recommendation__text_en",
+            "recommendation__prioritized",
+        )
+    )
+    follow_ups: dict[tuple[int, int | None], tuple[str, str]] = {}
+    addressed = list(addressed)
+    if addressed:
+        for rec_id, agency_id, status, note in RecommendationFollowUp.objects.filter(
+            cycle=cycle, recommendation_id__in={row[1] for row in addressed}
+        ).values_list("recommendation_id", "agency_id", "status", "note"):
+            follow_ups[(rec_id, agency_id)] = (status, note)
+    result: dict[int, list[dict]] = defaultdict(list)
+    for agency_id, rec_id, code, issuer, paragraph, text_es, text_en, prioritized in addressed:
+        status, note = follow_ups.get((rec_id, agency_id)) or follow_ups.get((rec_id, None)) or (None, "")
+        result[agency_id].append(
             {
-                "code": rec.code,
-                "issuer": rec.get_issuer_display(),
-                "paragraph": rec.paragraph,
-                "text": rec.text,
-                "prioritized": rec.prioritized,
-                "status": status,
-                "status_label": follow_up.get_status_display() if follow_up else None,
-                "note": follow_up.note if follow_up else "",
-                "pending": status in PENDING_FOLLOW_UP,
+                "code": code,
+                "issuer": issuer,
+                "paragraph": paragraph,
+                "text_es": text_es,
+                "text_en": text_en,
+                "prioritized": prioritized,
+                "status": status or "pending",
+                "recorded": status is not None,
+                "note": note,
+                "pending": (status or "pending") in PENDING_FOLLOW_UP,
             }
         )
     return result
+
+
+def _present_recommendations(recommendations: list[dict]) -> list[dict]:
+    """Plain recommendation dicts with labels in the active language."""
+    english = (get_language() or "es").startswith("en")
+    statuses = dict(FollowUpStatus.choices)
+    return [
+        {
+            **rec,
+            "issuer_label": str(ISSUERS.get(rec["issuer"], rec["issuer"])),
+            "text": (rec["text_en"] if english else "") or rec["text_es"],
+            "status_label": str(statuses[rec["status"]]) if rec["recorded"] else None,
+        }
+        for rec in recommendations
+    ]

@@ -2,19 +2,24 @@
 numbers from `reports.services`, charts from `reports.charts`."""
 
 import csv
+import hashlib
 import io
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from agencies.models import Agency
 from lib.formulas import escape_row
-from obligations.choices import Component, Status
+from obligations.choices import Component, EvidenceKind, Status
 from obligations.exports import assessment_rows, write_csv, write_json
 from obligations.models import Assessment, ReviewCycle
 from reports import charts, services
@@ -22,6 +27,7 @@ from reports.filtersets import PanoramaFilterSet
 from reports.templatetags.scorecards import STATUS_LABELS
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+BODY_CACHE_SECONDS = 24 * 60 * 60
 SORT_KEYS = {"siglas": "acronym", "puntaje": "score", "cobertura": "coverage", "sin_info": "no_information_share"}
 
 
@@ -43,15 +49,88 @@ def _cycles(request) -> tuple[list[ReviewCycle], ReviewCycle | None]:
     return cycles, (cycles[0] if cycles else None)
 
 
-def _evidence_url(pk: int) -> str | None:
-    try:
-        return reverse("obligations:evidence_download", args=[pk])
-    except NoReverseMatch:
-        return None
-
-
 def _component_items(components: list[dict]) -> list[tuple[str, float | None]]:
     return [(str(item["label"]), item["score"] if item["applicable"] else None) for item in components]
+
+
+def _label_rows(card) -> None:
+    """Display labels (services.label_rows) plus the evidence the user may see, per row."""
+    services.label_rows(card.rows)
+    kinds = {key: str(label) for key, label in EvidenceKind.choices}
+    evidence_url = _evidence_url_maker()
+    for row in card.rows:
+        row["evidence"] = card.evidence.get(row["assessment_id"], [])
+        for item in row["evidence"]:
+            item["kind_label"] = kinds.get(item["kind"], item["kind"])
+            item["download_url"] = evidence_url(item["pk"]) if item["has_file"] else None
+        row["hidden_evidence"] = card.hidden_evidence.get(row["assessment_id"], 0)
+
+
+def _scorecard_body(request, card) -> str:
+    """The scorecard's body (figures, charts, obligations, recommendations).
+
+    For a frozen scorecard it is rendered once per snapshot, cycle wording, language and set of
+    evidence the user may see — all part of the cache key, so nothing needs invalidating by hand
+    — and then served from Django's cache: rendering is most of the page's cost, and a published
+    scorecard should cost little more than fetching its snapshot."""
+
+    def render_body():
+        _label_rows(card)
+        components = card.components
+        context = {
+            "card": card,
+            "cycle": card.cycle,
+            "agency": card.agency,
+            "components": components,
+            "component_chart": charts.score_bars(
+                _component_items(components),
+                title=_("Puntaje por componente"),
+                no_data_label=_("Sin obligaciones aplicables"),
+                chart_id="chart-components",
+            ),
+            "status_chart": charts.status_bar(
+                card.overall["counts"],
+                title=_("Obligaciones por estatus"),
+                labels={key: str(label) for key, label in STATUS_LABELS.items()},
+                chart_id="chart-status",
+            ),
+            "status_rows": [
+                (key, STATUS_LABELS[key], card.overall["counts"].get(key, 0))
+                for key in list(Status.values) + ["unrated"]
+            ],
+        }
+        return render_to_string("reports/_scorecard_body.html", context, request=request)
+
+    if not card.frozen or card.snapshot_id is None:
+        return mark_safe(render_body())  # our own template  # noqa: S308
+    cycle = card.cycle
+    fingerprint = repr(
+        (
+            card.snapshot_id,
+            card.agency.acronym,
+            (cycle.slug, cycle.name_es, cycle.name_en, cycle.period_start, cycle.period_end, cycle.state),
+            get_language(),
+            sorted((k, [tuple(sorted(item.items())) for item in v]) for k, v in card.evidence.items()),
+            sorted(card.hidden_evidence.items()),
+            _evidence_url_maker()(0),
+        )
+    )
+    key = "reports:scorecard-body:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_body()
+        cache.set(key, html, BODY_CACHE_SECONDS)
+    return mark_safe(html)  # our own template  # noqa: S308
+
+
+def _evidence_url_maker():
+    """A function pk → URL of helper C's evidence download view (None until it exists),
+    reversing once per request."""
+    try:
+        template = reverse("obligations:evidence_download", args=[987654321])
+    except NoReverseMatch:
+        return lambda pk: None
+    return lambda pk: template.replace("987654321", str(pk))
 
 
 @login_required
@@ -62,32 +141,7 @@ def agency_scorecard(request, acronym):
     context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
     if cycle is not None:
         card = services.agency_scorecard(cycle, agency, request.user)
-        for row in card.rows:
-            row["evidence"] = card.evidence.get(row["assessment_id"], [])
-            for item in row["evidence"]:
-                item["download_url"] = _evidence_url(item["pk"]) if item["has_file"] else None
-            row["hidden_evidence"] = card.hidden_evidence.get(row["assessment_id"], 0)
-        components = card.components
-        context.update(
-            card=card,
-            components=components,
-            component_chart=charts.score_bars(
-                _component_items(components),
-                title=_("Puntaje por componente"),
-                no_data_label=_("Sin obligaciones aplicables"),
-                chart_id="chart-components",
-            ),
-            status_chart=charts.status_bar(
-                card.overall["counts"],
-                title=_("Obligaciones por estatus"),
-                labels={key: str(label) for key, label in STATUS_LABELS.items()},
-                chart_id="chart-status",
-            ),
-            status_rows=[
-                (key, STATUS_LABELS[key], card.overall["counts"].get(key, 0))
-                for key in list(Status.values) + ["unrated"]
-            ],
-        )
+        context.update(card=card, body_html=_scorecard_body(request, card))
     return render(request, "reports/agency_scorecard.html", context)
 
 
