@@ -1,0 +1,37 @@
+"""The reply and the auditors' answer appear beside the rating: public scorecard, PDF."""
+
+import pytest
+from django.template.loader import render_to_string
+
+from tests.reports.public_fixtures import *  # noqa: F403 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_pdf_obligations_table_shows_the_reply(published_world, sep):
+    from reports.pdf import agency_context
+
+    context = agency_context(published_world["published"], sep)
+    html = render_to_string("reports/pdf/_obligations.html", context)
+    assert "Réplica de la dependencia" in html
+    assert "La SEP aplicó el programa en 2017." in html
+    assert "Se mantiene la calificación" in html and "No hay evidencia en el periodo." in html
+
+
+def test_the_reply_include_is_silent_without_a_reply():
+    assert render_to_string("requests/includes/reply.html", {"reply": None}).strip() == ""
+
+
+def test_reply_for_uses_one_query_per_card(published_world, sep, django_assert_num_queries):
+    from django.template import Context, Template
+
+    from reports import services
+
+    card = services.agency_scorecard(published_world["published"], sep)
+    template = Template(
+        "{% load information_requests %}{% for row in card.rows %}{% reply_for card row.assessment_id as r %}"
+        "[{{ r.text|default:'-' }}]{% endfor %}"
+    )
+    with django_assert_num_queries(2):  # replies + their documents
+        output = template.render(Context({"card": card}))
+    assert "[La SEP aplicó el programa en 2017.]" in output
