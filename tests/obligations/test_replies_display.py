@@ -35,3 +35,30 @@ def test_reply_for_uses_one_query_per_card(published_world, sep, django_assert_n
     with django_assert_num_queries(2):  # replies + their documents
         output = template.render(Context({"card": card}))
     assert "[La SEP aplicó el programa en 2017.]" in output
+
+
+def test_the_scorecard_page_shows_the_reply_to_its_agencys_liaison(client, published_world, enlace_sep):
+    from django.urls import reverse
+
+    client.force_login(enlace_sep)
+    response = client.get(reverse("reports:agency_scorecard", args=["SEP"]), {"ciclo": "cndh-2019"})
+    body = response.content.decode()
+    assert "La SEP aplicó el programa en 2017." in body and "No hay evidencia en el periodo." in body
+
+
+def test_a_reply_before_publication_is_seen_by_auditors_and_the_agency_only(
+    client, published_world, enlace_sep, enlace_inm, auditora, secretariado
+):
+    from django.urls import reverse
+
+    from obligations.request_services import file_reply
+
+    file_reply(published_world["secret_validated"], by=enlace_sep, text="Réplica todavía no publicada")
+    url = reverse("reports:agency_scorecard", args=["SEP"])
+    for user, sees in ((auditora, True), (enlace_sep, True)):
+        client.force_login(user)
+        assert ("Réplica todavía no publicada" in client.get(url, {"ciclo": "ciclo-2026"}).content.decode()) is sees
+    client.force_login(secretariado)
+    assert client.get(url, {"ciclo": "ciclo-2026"}).status_code == 404
+    client.force_login(enlace_inm)
+    assert client.get(url, {"ciclo": "ciclo-2026"}).status_code == 404
