@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,6 +220,11 @@ class Assessment(models.Model):
                 raise ValidationError(errors)
 
 
+def _locked_assessment(pk) -> Assessment:
+    """The assessment row, locked until the end of the current transaction."""
+    return Assessment.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pk)
+
+
 def evidence_upload_to(instance, filename: str) -> str:
     """A generated, unguessable name; the original name is kept in `original_filename`."""
     suffix = PurePosixPath(filename).suffix.lower()[:8]
@@ -283,26 +288,29 @@ class Evidence(models.Model):
 
     def save(self, *args, **kwargs):
         """Evidence of a validated assessment (or of a published cycle) is immutable, except
-        for being marked publishable once redacted. Enforced here, not only in the admin."""
-        if self.pk:
-            stored = Evidence.objects.select_related("assessment__cycle").filter(pk=self.pk).first()
-            if stored is not None:
-                touched = {
-                    f.attname
-                    for f in self._meta.concrete_fields
-                    if getattr(stored, f.attname) != getattr(self, f.attname)
-                }
-                locked = stored.assessment.is_locked or (
-                    self.assessment_id != stored.assessment_id and self.assessment.is_locked
-                )
-                if locked and touched - self.CHANGEABLE_WHEN_LOCKED:
-                    raise LockedError(self._locked_message())
-        super().save(*args, **kwargs)
+        for being marked publishable once redacted. Enforced here, not only in the admin.
+        The assessment row is locked meanwhile, so a validation cannot slip in between."""
+        with transaction.atomic():
+            if self.pk:
+                stored = Evidence.objects.filter(pk=self.pk).first()
+                if stored is not None:
+                    touched = {
+                        f.attname
+                        for f in self._meta.concrete_fields
+                        if getattr(stored, f.attname) != getattr(self, f.attname)
+                    }
+                    locked = _locked_assessment(stored.assessment_id).is_locked or (
+                        self.assessment_id != stored.assessment_id and _locked_assessment(self.assessment_id).is_locked
+                    )
+                    if locked and touched - self.CHANGEABLE_WHEN_LOCKED:
+                        raise LockedError(self._locked_message())
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.pk and Assessment.objects.select_related("cycle").get(pk=self.assessment_id).is_locked:
-            raise LockedError(self._locked_message())
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            if self.pk and _locked_assessment(self.assessment_id).is_locked:
+                raise LockedError(self._locked_message())
+            return super().delete(*args, **kwargs)
 
     @property
     def in_period(self) -> bool:

@@ -339,3 +339,18 @@ def test_the_assessment_changelist_query_count_does_not_grow(
         response = auditor_client.get(f"{CHANGELIST}?cycle__id__exact={big.pk}")
     assert len(response.context["cl"].result_list) == 500
     assert "1 / 1" in response.content.decode()  # evidence counts come from the annotation
+
+
+def test_import_export_only_where_a_strict_resource_exists(auditor_client, client, django_user_model, cycle):
+    # Evidence files must pass validate_upload: no bulk import around it.
+    assert auditor_client.get(reverse("admin:obligations_evidence_import")).status_code == 403
+    assert "Importar" not in auditor_client.get(reverse("admin:obligations_evidence_changelist")).content.decode()
+    staff = make_user(django_user_model, "personal", is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:obligations_assessment_import")).status_code == 403
+
+
+def test_the_language_switch_turns_the_admin_to_english(auditor_client, cycle):
+    assert "Cerrar sesión" in auditor_client.get(CHANGELIST).content.decode()
+    auditor_client.post(reverse("set_language"), {"language": "en", "next": CHANGELIST})
+    assert "Log out" in auditor_client.get(CHANGELIST).content.decode()
