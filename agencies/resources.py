@@ -152,6 +152,39 @@ class StrictModelResource(resources.ModelResource):
             raise ValidationError(errors)
         super().before_import_row(row, **kwargs)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Model.full_clean() (field checks, the model's clean(), unique checks and constraints),
+        without the queries that repeat what the import already established: a foreign key
+        resolved by its natural-key widget is not looked up again (an empty one is still checked),
+        and a new row's natural key is not re-checked for uniqueness (see below)."""
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            resolved = {
+                field.attribute
+                for field in self.get_import_fields()
+                if isinstance(field.widget, NaturalKeyWidget)
+                and getattr(instance, f"{field.attribute}_id", None) is not None
+            }
+            exclude = set(errors)
+            # A new row's natural key was already checked against the database (the instance
+            # loader read every existing row the file names) and against the file (duplicates):
+            # no second query per row for the unique constraint on that key. The database
+            # constraint still guards the insert.
+            key_fields = {self.fields[c].attribute for c in self.key_columns} if instance._state.adding else set()
+            for step in (
+                lambda: instance.clean_fields(exclude=exclude | resolved),
+                instance.clean,
+                lambda: validate_unique and instance.validate_unique(exclude=exclude | key_fields),
+                lambda: instance.validate_constraints(exclude=exclude | key_fields),
+            ):
+                try:
+                    step()
+                except ValidationError as exc:
+                    errors = exc.update_error_dict(errors)
+                    exclude.update(errors)  # as full_clean(): later checks skip invalid fields
+        if errors:
+            raise ValidationError(errors)
+
     def natural_key_queryset(self, rows):
         keys = {_text(row.get(self.key_columns[0])) for row in rows}
         return self._meta.model.objects.filter(**{f"{self.key_columns[0]}__in": keys})
