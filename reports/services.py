@@ -56,12 +56,23 @@ class AgencyScorecard:
     cycle: ReviewCycle
     agency: Agency
     summary: dict
-    rows: list[dict]
+    _rows: list[dict] | None
     frozen: bool
     snapshot_id: int | None = None
     evidence: dict[int, list[dict]] = field(default_factory=dict)  # by assessment id
     hidden_evidence: dict[int, int] = field(default_factory=dict)  # confidential items not shown
     recommendations: list[dict] = field(default_factory=list)
+
+    _snapshot: ScorecardSnapshot | None = None
+
+    @property
+    def rows(self) -> list[dict]:
+        """One dict per obligation. For a frozen scorecard the (large) rows are read from the
+        snapshot only when something asks for them: a page served from cache never does."""
+        if self._rows is None:
+            self._rows = self._snapshot.rows if self._snapshot is not None else []
+            _localize(self._rows)
+        return self._rows
 
     @property
     def method(self) -> str:
@@ -129,7 +140,8 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user=None) -> AgencySco
             freeze_cycle(cycle)  # published but never frozen: freeze now, once
             snapshot = _snapshot(cycle, agency)
         if snapshot is not None:
-            card = AgencyScorecard(cycle, agency, snapshot.summary, snapshot.rows, frozen=True, snapshot_id=snapshot.pk)
+            card = AgencyScorecard(cycle, agency, snapshot.summary, None, frozen=True, snapshot_id=snapshot.pk)
+            card._snapshot = snapshot
         else:  # no assessments for this agency in the cycle
             card = _compute_agency(cycle, agency, Assessment.objects.none(), previous=None)
             card.frozen = True
@@ -137,7 +149,8 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user=None) -> AgencySco
         assessments = _assessments_for(user).filter(cycle=cycle, agency=agency)
         previous = _previous_cycle(cycle, user)
         card = _compute_agency(cycle, agency, assessments, previous=previous, user=user)
-    _localize(card.rows)
+    if card._rows is not None:
+        _localize(card._rows)
     if user is not None:
         card.evidence, card.hidden_evidence = _evidence(cycle, agency, user)
     if "recommendations" in card.summary:  # frozen with the scorecard
@@ -273,7 +286,8 @@ def _snapshot(cycle: ReviewCycle, agency: Agency) -> ScorecardSnapshot | None:
     qs = ScorecardSnapshot.objects.filter(cycle=cycle, agency=agency)
     if cycle.published_at:
         qs = qs.filter(cycle_published_at=cycle.published_at)
-    return qs.first()
+    # `rows` is deferred: loaded on first access of AgencyScorecard.rows (one more query then).
+    return next(iter(qs.defer("rows")[:1]), None)
 
 
 def _national_snapshot(cycle: ReviewCycle) -> QuerySet:

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from agencies import access
 from agencies.models import Agency
 from lib.formulas import escape_row
 from obligations.choices import Component, EvidenceKind, Status
@@ -165,50 +166,42 @@ def _download(rows, fmt: str, stem: str) -> HttpResponse:
     return response
 
 
-def _panorama_context(request):
-    cycles, cycle = _cycles(request)
+def _filtered_agencies(request, cycle):
     agencies = Agency.objects.visible_to(request.user)
     filterset = PanoramaFilterSet(request.GET or None, queryset=agencies, cycle=cycle, user=request.user)
-    panorama = None
-    if cycle is not None:
-        chosen = filterset.qs if filterset.is_bound and filterset.is_valid() else agencies
-        panorama = services.national_panorama(cycle, request.user, agencies=chosen)
-        sort = request.GET.get("orden", "siglas")
-        descending = sort.startswith("-")
-        key = sort.lstrip("-")
-        components = dict(Component.choices)
-        if key in SORT_KEYS or key in components:
-
-            def sort_value(row):
-                value = row[SORT_KEYS[key]] if key in SORT_KEYS else row["components"].get(key)
-                return (value is None, value if value is not None else 0)
-
-            with_value = [row for row in panorama.agencies if sort_value(row)[0] is False]
-            without = [row for row in panorama.agencies if sort_value(row)[0] is True]
-            with_value.sort(key=sort_value, reverse=descending)
-            panorama.agencies = with_value + without  # rows without a value always last
-    return cycles, cycle, filterset, panorama
+    chosen = filterset.qs if filterset.is_bound and filterset.is_valid() else agencies
+    return filterset, chosen
 
 
-@login_required
-@require_GET
-def panorama(request):
-    cycles, cycle, filterset, panorama = _panorama_context(request)
-    columns = [(key, str(label)) for key, label in Component.choices]
-    context = {
-        "cycles": cycles,
-        "cycle": cycle,
-        "agency": None,
-        "filterset": filterset,
-        "panorama": panorama,
-        "columns": columns,
-        "selected_component": request.GET.get("component") or "",
-        "sort": request.GET.get("orden", "siglas"),
-        "query_without_sort": _query_without(request, "orden"),
-        "query": request.GET.urlencode(),
-    }
-    if panorama is not None:
-        context["heat_map"] = charts.heat_map(
+def _sorted_panorama(request, cycle, chosen):
+    """The panorama of the chosen agencies, sorted by ?orden= (rows without a value last)."""
+    panorama = services.national_panorama(cycle, request.user, agencies=chosen)
+    sort = request.GET.get("orden", "siglas")
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key in SORT_KEYS or key in Component.values:
+
+        def sort_value(row):
+            return row[SORT_KEYS[key]] if key in SORT_KEYS else row["components"].get(key)
+
+        with_value = [row for row in panorama.agencies if sort_value(row) is not None]
+        without = [row for row in panorama.agencies if sort_value(row) is None]
+        with_value.sort(key=sort_value, reverse=descending)
+        panorama.agencies = with_value + without
+    return panorama
+
+
+def _panorama_body(request, cycle, chosen, context) -> str:
+    """Figures, table, heat map and unmet obligations. For a published cycle, rendered once per
+    cycle publication, language, query (filters and sort), user scope and list of agencies
+    (names included) and then served from Django's cache; other cycles are computed live."""
+
+    def render_body():
+        panorama = _sorted_panorama(request, cycle, chosen)
+        context["panorama"] = panorama
+        columns = context["columns"]
+        body = {**context, "panorama": panorama}
+        body["heat_map"] = charts.heat_map(
             [(row["acronym"], row["components"]) for row in panorama.agencies],
             columns,
             title=_("Mapa de calor: puntaje por dependencia y componente"),
@@ -219,7 +212,7 @@ def panorama(request):
         )
         national_components = panorama.summary.get("components") or {}
         if national_components:
-            context["national_chart"] = charts.score_bars(
+            body["national_chart"] = charts.score_bars(
                 [
                     (label, national_components[key]["score"] if national_components[key]["applicable"] else None)
                     for key, label in columns
@@ -228,6 +221,48 @@ def panorama(request):
                 no_data_label=_("Sin obligaciones aplicables"),
                 chart_id="chart-national",
             )
+        return render_to_string("reports/_panorama_body.html", body, request=request)
+
+    if not cycle.is_published:
+        return mark_safe(render_body())  # our own template  # noqa: S308
+    fingerprint = repr(
+        (
+            cycle.pk,
+            cycle.published_at,
+            (cycle.slug, cycle.name_es, cycle.name_en),
+            get_language(),
+            sorted(request.GET.lists()),
+            access.sees_all_agencies(request.user),
+            list(chosen.order_by("pk").values_list("pk", "acronym", "name_es", "name_en", "order")),
+        )
+    )
+    key = "reports:panorama-body:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_body()
+        cache.set(key, html, BODY_CACHE_SECONDS)
+    return mark_safe(html)  # our own template  # noqa: S308
+
+
+@login_required
+@require_GET
+def panorama(request):
+    cycles, cycle = _cycles(request)
+    filterset, chosen = _filtered_agencies(request, cycle)
+    context = {
+        "cycles": cycles,
+        "cycle": cycle,
+        "agency": None,
+        "filterset": filterset,
+        "panorama": None,
+        "columns": [(key, str(label)) for key, label in Component.choices],
+        "selected_component": request.GET.get("component") or "",
+        "sort": request.GET.get("orden", "siglas"),
+        "query_without_sort": _query_without(request, "orden"),
+        "query": request.GET.urlencode(),
+    }
+    if cycle is not None:
+        context["body_html"] = _panorama_body(request, cycle, chosen, context)
     return render(request, "reports/panorama.html", context)
 
 
@@ -257,9 +292,10 @@ def panorama_scores(request, fmt):
     """The panorama table (one row per agency, as filtered and sorted on the page)."""
     if fmt not in FORMATS:
         raise Http404
-    _cycles_list, cycle, _filterset, panorama = _panorama_context(request)
+    _cycles_list, cycle = _cycles(request)
     if cycle is None:
         raise Http404
+    panorama = _sorted_panorama(request, cycle, _filtered_agencies(request, cycle)[1])
     rows = []
     for row in panorama.agencies:
         item = {
@@ -300,9 +336,7 @@ def panorama_data(request, fmt):
     cycles, cycle = _cycles(request)
     if cycle is None:
         raise Http404
-    agencies = Agency.objects.visible_to(request.user)
-    filterset = PanoramaFilterSet(request.GET or None, queryset=agencies, cycle=cycle, user=request.user)
-    chosen = filterset.qs if filterset.is_bound and filterset.is_valid() else agencies
+    chosen = _filtered_agencies(request, cycle)[1]
     rows = assessment_rows(Assessment.objects.visible_to(request.user).filter(cycle=cycle, agency__in=chosen))
     return _download(rows, fmt, f"{cycle.slug}-evaluaciones")
 

@@ -5,11 +5,18 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.reports import scorecard_data as data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Published pages are cached by content; each test starts from an empty cache."""
+    cache.clear()
 
 
 @pytest.fixture

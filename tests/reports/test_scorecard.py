@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from obligations.models import Evidence
@@ -10,6 +11,12 @@ from reports.models import ScorecardSnapshot
 from tests.reports import scorecard_data as data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Published pages are cached by content; each test starts from an empty cache."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -188,3 +195,42 @@ def test_home_links_the_liaison_to_their_scorecard(client, enlace_sep, cycles):
     assert reverse("reports:agency_scorecard", args=["SEP"]) in body
     assert reverse("reports:agency_scorecard", args=["INM"]) not in body
     assert reverse("reports:panorama") not in body
+
+
+def test_published_scores_do_not_change_with_the_method(client, enlace_sep, cycles, monkeypatch):
+    from reports import scoring
+
+    assert page(client, enlace_sep, ciclo="ciclo-2023").context["card"].overall["score"] == pytest.approx(0.5)
+    changed = scoring.Method(
+        version="cndh-2019-v1",
+        weights={**scoring.METHODS["cndh-2019-v1"].weights, "partially_complied": 0.0},
+        informative=scoring.METHODS["cndh-2019-v1"].informative,
+    )
+    monkeypatch.setitem(scoring.METHODS, "cndh-2019-v1", changed)
+    cache.clear()
+    body = page(client, enlace_sep, ciclo="ciclo-2023").content.decode()
+    assert 'data-figure="score">50 %' in body  # frozen on publication, not (1 + 0 + 0) / 3
+
+
+def test_cached_page_shows_new_evidence(client, enlace_sep, sep, cycles):
+    old, new = cycles
+    assert "Oficio tardío" not in page(client, enlace_sep, ciclo="ciclo-2023").content.decode()
+    assessment = data.Assessment.objects.get(cycle=new, agency=sep, obligation__code="SEP-PREV-02")
+    Evidence.objects.create(assessment=assessment, title="Oficio tardío", fact_date=data.date(2021, 2, 2))
+    assert "Oficio tardío" in page(client, enlace_sep, ciclo="ciclo-2023").content.decode()
+
+
+def test_freeze_cycle_is_idempotent_and_refreezes_a_republished_cycle(cycles):
+    from datetime import timedelta
+
+    from reports.services import freeze_cycle
+
+    old, new = cycles
+    assert freeze_cycle(new) == 3  # national + SEP + INM
+    assert freeze_cycle(new) == 0
+    new.published_at += timedelta(days=1)
+    new.save()
+    assert freeze_cycle(new) == 3
+    assert ScorecardSnapshot.objects.filter(cycle=new).count() == 3
+    with pytest.raises(ValueError):
+        freeze_cycle(data.cycle("abierto", data.date(2024, 1, 1), data.date(2024, 12, 31), state="open"))

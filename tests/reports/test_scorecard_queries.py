@@ -1,6 +1,7 @@
 """The scorecard and panorama pages run a number of queries that does not grow with the data."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,6 +10,13 @@ from obligations.models import Evidence, Recommendation
 from tests.reports import scorecard_data as data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Published pages are cached by content; each test starts from an empty cache."""
+    cache.clear()
+
 
 STATUSES = ["complied", "partially_complied", "not_complied", "no_information", "not_applicable"]
 
@@ -35,11 +43,15 @@ def build(n_agencies, n_obligations, state="published"):
 
 
 def count(client, url, params):
+    """(queries when rendered, queries when served from the cache, the rendered response)."""
     client.get(url, params)  # the first read of a published cycle freezes it
-    with CaptureQueriesContext(connection) as ctx:
+    cache.clear()
+    with CaptureQueriesContext(connection) as rendered:
         response = client.get(url, params)
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(url, params).status_code == 200
     assert response.status_code == 200
-    return len(ctx.captured_queries), response
+    return (len(rendered.captured_queries), len(cached.captured_queries)), response
 
 
 @pytest.mark.parametrize("state, persona", [("published", "secretariado"), ("open", "auditora")])
@@ -54,7 +66,7 @@ def test_scorecard_queries_do_not_grow(client, request, state, persona):
     big, response = count(client, reverse("reports:agency_scorecard", args=[big_first.acronym]), {"ciclo": "c2"})
     assert len(response.context["card"].rows) == 60
     assert big == small
-    assert small <= 16
+    assert max(small) <= 16
 
 
 def _rebuild_bigger(state):
@@ -80,5 +92,5 @@ def test_panorama_queries_do_not_grow(client, request, state, persona):
     assert len(response.context["panorama"].agencies) == 30
     assert big == small
     filtered, _ = count(client, url, {"ciclo": "c2", "component": "prosecution", "status": "complied", "q": "AG0"})
-    assert filtered <= small + 2
-    assert small <= 14
+    assert max(filtered) <= max(small) + 2
+    assert max(small) <= 14
