@@ -160,3 +160,22 @@ def test_responses_match_the_documented_schemas(client, published_world):
         body = client.get(document["servers"][0]["url"] + path).json()
         Draft4Validator(schema).validate(body)
         assert body["results"], path
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(client, published_world, sep, django_assert_max_num_queries):
+    from obligations.models import Assessment
+    from tests.obligations.request_fixtures import make_obligation
+
+    for n in range(30):
+        Assessment.objects.create(
+            cycle=published_world["published"],
+            agency=sep,
+            obligation=make_obligation(f"BULK-{n}"),
+            status="complied",
+            rationale="x",
+            workflow_state="validated",
+        )
+    # count + page (with cycle, agency, obligation) + former names + provisions
+    with django_assert_max_num_queries(4):
+        data = client.get(reverse("api:assessments"), {"page_size": 500}).json()
+    assert data["count"] == 32
