@@ -8,6 +8,7 @@ partially answered / overdue / pending, the answers, and the obligations for whi
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from lib.uploads import validate_upload
 from obligations.models import (
     Answer,
     AnswerDocument,
+    Assessment,
     InformationRequest,
     ReminderSent,
     Reply,
@@ -27,7 +29,7 @@ from obligations.models import (
 )
 from obligations.request_choices import RequestState
 from obligations.request_forms import InformationRequestAdminForm, ReplyAnswerAdminForm
-from obligations.request_services import answer_reply, request_progress, send_request
+from obligations.request_services import answer_reply, no_information_suggestions, request_progress, send_request
 
 
 class AuditorOnlyMixin:
@@ -127,12 +129,15 @@ class InformationRequestAdmin(AuditorOnlyMixin, SimpleHistoryAdmin):
     filter_horizontal = ["obligations", "indicators"]
     inlines = [AddresseeInline, AttachmentInline]
     actions = ["send_selected"]
-    readonly_fields = ["state", "sent_by", "sent_at", "created_by", "progress_table"]
+    readonly_fields = ["state", "sent_by", "sent_at", "created_by", "progress_table", "no_information_table"]
     fieldsets = [
         (None, {"fields": ["cycle", "reference", "title", "questions"]}),
         (_("Alcance"), {"fields": ["obligations", "indicators"]}),
         (_("Plazo"), {"fields": ["term_business_days", "due_date"]}),
-        (_("Envío y avance"), {"fields": ["state", "sent_by", "sent_at", "created_by", "progress_table"]}),
+        (
+            _("Envío y avance"),
+            {"fields": ["state", "sent_by", "sent_at", "created_by", "progress_table", "no_information_table"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -193,6 +198,37 @@ class InformationRequestAdmin(AuditorOnlyMixin, SimpleHistoryAdmin):
                 ((r.agency.acronym, r.agency.acronym, r.status_label, r.submitted, r.expected) for r in rows),
             ),
         )
+
+    @admin.display(description=_("Sugerencia: «sin información»"))
+    def no_information_table(self, obj):
+        """Overdue, unanswered items of this request: the `no_information` status is suggested
+        for their ratings (CNDH 2019 ¶23). The auditor decides, in the rating's own page."""
+        if not obj.pk or not obj.is_overdue(timezone.localdate()):
+            return "—"
+        suggested = no_information_suggestions(obj.cycle)
+        pairs = [
+            (addressee.agency, obligation)
+            for addressee in obj.addressees.all()
+            for obligation in obj.obligations.all()
+            if (addressee.agency_id, obligation.pk) in suggested
+        ]
+        if not pairs:
+            return "—"
+        ratings = {
+            (a.agency_id, a.obligation_id): a.pk
+            for a in Assessment.objects.filter(cycle=obj.cycle, agency__in=[p[0] for p in pairs])
+        }
+
+        def link(agency, obligation):
+            pk = ratings.get((agency.pk, obligation.pk))
+            label = f"{agency.acronym} · {obligation.code}"
+            if pk is None:
+                return format_html("<li>{}</li>", label)
+            return format_html(
+                '<li><a href="{}">{}</a></li>', reverse("admin:obligations_assessment_change", args=[pk]), label
+            )
+
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((link(a, o),) for a, o in pairs)))
 
     @admin.action(description=_("Enviar las solicitudes seleccionadas a las dependencias"))
     def send_selected(self, request, queryset):

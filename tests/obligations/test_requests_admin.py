@@ -68,3 +68,18 @@ def test_liaisons_and_outsiders_cannot_open_the_request_admin(client, sent_reque
     client.force_login(enlace_sep)
     response = client.get(reverse("admin:obligations_informationrequest_changelist"))
     assert response.status_code in (302, 403)
+
+
+def test_overdue_request_suggests_no_information_in_the_admin(client, auditora, sent_request, inm, obligations):
+    from datetime import timedelta
+
+    from obligations.models import Assessment
+
+    rating = Assessment.objects.create(cycle=sent_request.cycle, agency=inm, obligation=obligations[0])
+    sent_request.due_date = timezone.localdate() - timedelta(days=1)
+    sent_request.save()
+    client.force_login(auditora)
+    page = client.get(reverse("admin:obligations_informationrequest_change", args=[sent_request.pk])).content.decode()
+    assert "Sugerencia: «sin información»" in page
+    assert reverse("admin:obligations_assessment_change", args=[rating.pk]) in page
+    assert "INM · LG-88-III" in page and "SEP · LG-89-XV" in page
