@@ -318,7 +318,10 @@ def _scorecard_summary(
 ) -> dict:
     card = scoring.score(ratings, method, COMPONENTS)
     summary = card.as_dict()
-    summary["trends"] = scoring.component_trends(card, previous)
+    if previous_cycle is None:  # the first cycle: nothing to compare with, no trend at all
+        summary["trends"] = dict.fromkeys([*card.components, "overall"])
+    else:  # an agency absent from the previous cycle gets NEW everywhere
+        summary["trends"] = scoring.component_trends(card, previous)
     summary["previous_cycle"] = _cycle_ref(previous_cycle) if previous is not None else None
     summary["previous"] = (
         {
@@ -452,8 +455,10 @@ def _compute_rows_by_agency(cycle, assessments: QuerySet, previous_cycle, user) 
     for agency_id, items in grouped.items():
         before_statuses = prev_statuses.get(agency_id, {})
         ratings = [scoring.Rating(a.obligation.code, a.obligation.component, a.status) for a in items]
-        trends = scoring.obligation_trends(
-            {r.obligation: r.status for r in ratings}, before_statuses if prev_method else None, method
+        trends = (
+            scoring.obligation_trends({r.obligation: r.status for r in ratings}, before_statuses, method)
+            if prev_method
+            else {}  # the first cycle: no trend
         )
         before = (
             scoring.score(prev_ratings[agency_id], prev_method, COMPONENTS)

@@ -234,3 +234,15 @@ def test_freeze_cycle_is_idempotent_and_refreezes_a_republished_cycle(cycles):
     assert ScorecardSnapshot.objects.filter(cycle=new).count() == 3
     with pytest.raises(ValueError):
         freeze_cycle(data.cycle("abierto", data.date(2024, 1, 1), data.date(2024, 12, 31), state="open"))
+
+
+def test_first_cycle_has_no_trend(client, enlace_sep, cycles):
+    card = page(client, enlace_sep, ciclo="cndh-2019").context["card"]
+    assert {row["trend"] for row in card.rows} == {None}
+    assert set(card.summary["trends"].values()) == {None}
+
+
+def test_agency_absent_from_previous_cycle_is_new(client, enlace_inm, cycles):
+    card = page(client, enlace_inm, "INM", ciclo="ciclo-2023").context["card"]
+    assert {row["trend"] for row in card.rows} == {"new"}
+    assert card.summary["trends"]["overall"] == "new"
