@@ -1,5 +1,6 @@
 """Reminders: 5 and 1 business days before the due date and the day after; one per stage."""
 
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -120,3 +121,38 @@ def test_no_reminders_without_liaison_email_are_recorded(cycle, inm, obligations
     enlace_inm.email = "enlace@inm.gob.mx"
     enlace_inm.save()
     assert send_due_reminders(date(2024, 9, 28) + timedelta(days=1)) == 1
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """Transactional tests flush the groups the migration created: recreate them first."""
+    from django.contrib.auth.models import Group
+
+    from agencies.choices import Role
+
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_reminders_once(
+    role_groups, real_worker, cycle, sep, obligations, auditora, enlace_sep, mailoutbox
+):
+    """Two deliveries of the task on a real worker (Redis): one reminder row, one e-mail."""
+    from django.utils import timezone
+
+    enlace_sep.email = "enlace@sep.gob.mx"
+    enlace_sep.save()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    info_request = make_request(cycle, [sep], obligations, due_date=yesterday)
+    send_request(info_request, by=auditora)
+    mailoutbox.clear()
+    send_request_reminders.delay()
+    send_request_reminders.delay()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not ReminderSent.objects.exists():
+        time.sleep(0.2)
+    time.sleep(1)  # let the second task finish too
+    assert list(ReminderSent.objects.values_list("stage", flat=True)) == ["overdue"]
+    assert len(mailoutbox) == 1
