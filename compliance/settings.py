@@ -181,6 +181,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "seguimiento-trata@localhost")
+# Absolute links in e-mails (information requests and their reminders are sent by tasks, without a request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -23,7 +23,7 @@ from tests.obligations.request_fixtures import addressee_of, make_request, pdf
 pytestmark = pytest.mark.django_db
 
 
-def test_sending_emails_each_addressed_agencys_liaisons(sent_request, mailoutbox, auditora):
+def test_sending_emails_each_addressed_agencys_liaisons(sent_request, mailoutbox, auditora, settings):
     assert sent_request.state == "sent"
     assert sent_request.sent_by == auditora
     assert len(mailoutbox) == 2
@@ -32,7 +32,7 @@ def test_sending_emails_each_addressed_agencys_liaisons(sent_request, mailoutbox
     body = mailoutbox[0].body
     assert "Programa anual de prevención" in body
     assert "¿Qué programa de prevención aplicó su dependencia?" in body
-    assert "/solicitudes/" in body
+    assert f"{settings.SITE_URL}/solicitudes/" in body  # an absolute link (SITE_URL)
 
 
 def test_a_request_is_sent_once(sent_request, auditora, mailoutbox):
