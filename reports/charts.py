@@ -200,6 +200,20 @@ def status_bar(
     return mark_safe("".join(out))  # noqa: S308 — every text node above is escaped
 
 
+def _wrap(text: str, width: int, max_lines: int) -> list[str]:
+    """Greedy word wrap into at most `max_lines` lines (the last one cut with "…")."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return lines
+
+
 def heat_bin(value: float | None) -> int | None:
     """Index of the heat-map shade of a score (0 lightest … 4 darkest), None without score."""
     if value is None:
@@ -224,21 +238,14 @@ def heat_map(
     Each cell prints its percentage; darker shades mean higher scores, and empty cells are
     hatched, so no information is carried by colour alone."""
     cid = _id(chart_id, "heat", title, tuple((label, tuple(sorted(v.items()))) for label, v in rows))
-    label_w, head_h, cell_h = 120, 44, 24
+    label_w, head_h, cell_h = 120, 64, 24
     width = label_w + cell_w * len(columns)
     height = head_h + cell_h * len(rows) + 34
     out = [_svg_open(cid, width, height, title, description or title), _patterns(cid)]
     for index, (_key, label) in enumerate(columns):
         cx = label_w + index * cell_w + cell_w / 2
-        words = label if len(label) <= 40 else label[:39] + "…"
-        # Two lines at most: split near the middle on a space.
-        if len(words) > 18 and " " in words:
-            cut = words.rfind(" ", 0, len(words) // 2 + 6)
-            cut = cut if cut > 0 else words.find(" ")
-            out.append(_text(cx, 16, words[:cut], size=10, anchor="middle", weight="bold"))
-            out.append(_text(cx, 30, words[cut + 1 :], size=10, anchor="middle", weight="bold"))
-        else:
-            out.append(_text(cx, 24, words, size=10, anchor="middle", weight="bold"))
+        for line_no, line in enumerate(_wrap(label, max(8, cell_w // 6), 4)):
+            out.append(_text(cx, 14 + line_no * 13, line, size=10, anchor="middle", weight="bold"))
     for r, (row_label, values) in enumerate(rows):
         y = head_h + r * cell_h
         out.append(_text(label_w - 8, y + cell_h * 0.68, row_label, size=11, anchor="end"))

@@ -179,6 +179,7 @@ def national_panorama(
             ScorecardSnapshot.objects.filter(cycle=cycle)
             .filter(Q(agency__isnull=True) | Q(agency__in=_as_queryset(agencies)))
             .select_related("agency")
+            .prefetch_related("agency__former_names")
             .defer("rows")
         )
         national: dict = {}
@@ -187,20 +188,24 @@ def national_panorama(
             if snapshot.agency_id is None:
                 national = snapshot.summary
             else:
-                rows.append(_panorama_row(snapshot.agency, snapshot.summary))
+                rows.append(_panorama_row(snapshot.agency, snapshot.summary, cycle.period_end))
         frozen = True
     else:
         previous = _previous_cycle(cycle, user)
-        agency_list = list(_as_queryset(agencies))
+        agency_list = list(_as_queryset(agencies).prefetch_related("former_names"))
         national, summaries = _compute_national(
             cycle,
             _assessments_for(user).filter(cycle=cycle),
             _assessments_for(user).filter(cycle=previous) if previous else None,
             previous,
         )
-        rows = [_panorama_row(agency, summaries[agency.pk]) for agency in agency_list if agency.pk in summaries]
+        rows = [
+            _panorama_row(agency, summaries[agency.pk], cycle.period_end)
+            for agency in agency_list
+            if agency.pk in summaries
+        ]
         frozen = False
-    rows.sort(key=lambda row: row["acronym"])
+    rows.sort(key=lambda row: row["acronym_then"])
     if user is not None and not access.sees_all_agencies(user):
         national = {}
     _localize(national.get("unmet", []))
@@ -390,7 +395,10 @@ def _compute_national(cycle, assessments: QuerySet, previous_qs: QuerySet | None
         o["code"]: o
         for o in Obligation.objects.filter(code__in=unmet_codes).values("code", "title_es", "title_en", "component")
     }
-    acronyms = dict(Agency.objects.filter(pk__in=by_agency.keys()).values_list("pk", "acronym"))
+    acronyms = {  # as the agencies were named at the end of the period (PGR, not FGR, in 2017)
+        agency.pk: agency.acronym_on(cycle.period_end)
+        for agency in Agency.objects.filter(pk__in=by_agency.keys()).prefetch_related("former_names")
+    }
     unmet = []
     for code in sorted(unmet_codes):
         counts = defaultdict(int)
@@ -534,11 +542,16 @@ def label_rows(rows: list[dict]) -> None:
         row["previous_status_label"] = statuses.get(row["previous_status"], "")
 
 
-def _panorama_row(agency: Agency, summary: dict) -> dict:
+def _panorama_row(agency: Agency, summary: dict, day: date) -> dict:
+    """One row of the panorama. `acronym` is today's (for links); `acronym_then` and `name`
+    are the ones the agency had at the end of the cycle's period (uses prefetched former_names)."""
     overall = summary["overall"]
+    then = agency.name_on(day)
     return {
         "acronym": agency.acronym,
-        "name": agency.name,
+        "acronym_then": then.acronym,
+        "renamed": then.acronym != agency.acronym,
+        "name": then.name,
         "order": agency.order,
         "order_label": agency.get_order_display(),
         "score": overall["score"],

@@ -29,7 +29,7 @@ from reports.templatetags.scorecards import STATUS_LABELS
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 BODY_CACHE_SECONDS = 24 * 60 * 60
-SORT_KEYS = {"siglas": "acronym", "puntaje": "score", "cobertura": "coverage", "sin_info": "no_information_share"}
+SORT_KEYS = {"siglas": "acronym_then", "puntaje": "score", "cobertura": "coverage", "sin_info": "no_information_share"}
 
 
 def get_agency_for_user(request, acronym: str) -> Agency:
@@ -142,7 +142,8 @@ def agency_scorecard(request, acronym):
     context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
     if cycle is not None:
         card = services.agency_scorecard(cycle, agency, request.user)
-        context.update(card=card, body_html=_scorecard_body(request, card))
+        then = agency.name_on(cycle.period_end)  # PGR, not FGR, in a 2017 cycle
+        context.update(card=card, body_html=_scorecard_body(request, card), then=then)
     return render(request, "reports/agency_scorecard.html", context)
 
 
@@ -202,7 +203,7 @@ def _panorama_body(request, cycle, chosen, context) -> str:
         columns = context["columns"]
         body = {**context, "panorama": panorama}
         body["heat_map"] = charts.heat_map(
-            [(row["acronym"], row["components"]) for row in panorama.agencies],
+            [(row["acronym_then"], row["components"]) for row in panorama.agencies],
             columns,
             title=_("Mapa de calor: puntaje por dependencia y componente"),
             description=_(
@@ -275,6 +276,7 @@ def _query_without(request, name: str) -> str:
 PANORAMA_COLUMNS = [
     "cycle",
     "agency",
+    "agency_today",
     "name",
     "order",
     "score",
@@ -300,7 +302,8 @@ def panorama_scores(request, fmt):
     for row in panorama.agencies:
         item = {
             "cycle": cycle.slug,
-            "agency": row["acronym"],
+            "agency": row["acronym_then"],
+            "agency_today": row["acronym"],
             "name": str(row["name"]),
             "order": row["order"],
             "score": _round(row["score"]),

@@ -128,3 +128,22 @@ def test_home_and_nav_link_the_secretariat_to_the_panorama(client, secretariado,
     client.force_login(secretariado)
     body = client.get(reverse("home")).content.decode()
     assert body.count(f'href="{reverse("reports:panorama")}"') == 2  # navigation and home tile
+
+
+def test_renamed_agency_shows_the_name_of_the_period(client, secretariado, cycles):
+    from agencies.models import AgencyName
+
+    fgr = data.agency("FGR", name="Fiscalía General de la República")
+    AgencyName.objects.create(
+        agency=fgr, acronym="PGR", name_es="Procuraduría General de la República", valid_until=data.date(2018, 12, 13)
+    )
+    old, new = cycles
+    data.rate(old, fgr, data.Obligation.objects.get(code="INM-PROS-01"), "complied")
+    response = panorama(client, secretariado, ciclo="cndh-2019")
+    row = next(row for row in response.context["panorama"].agencies if row["acronym"] == "FGR")
+    assert row["acronym_then"] == "PGR"
+    body = response.content.decode()
+    assert "Procuraduría General de la República" in body and "hoy FGR" in body
+    client.force_login(secretariado)
+    scorecard = client.get(reverse("reports:agency_scorecard", args=["FGR"]), {"ciclo": "cndh-2019"})
+    assert "En el periodo evaluado: PGR" in scorecard.content.decode()
