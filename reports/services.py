@@ -448,11 +448,15 @@ def _row_queryset(assessments: QuerySet) -> QuerySet:
     )
 
 
-def _compute_rows_by_agency(cycle, assessments: QuerySet, previous_cycle, user) -> dict[int, tuple[dict, list]]:
+def _compute_rows_by_agency(
+    cycle, assessments: QuerySet, previous_cycle, user, agency: Agency | None = None
+) -> dict[int, tuple[dict, list]]:
     """{agency_id: (summary, rows)} for every agency with assessments in `assessments`."""
     method = scoring.get_method(cycle.methodology_version)
     as_of = _as_of(cycle)
     prev_qs = _assessments_for(user).filter(cycle=previous_cycle) if previous_cycle else None
+    if prev_qs is not None and agency is not None:
+        prev_qs = prev_qs.filter(agency=agency)
     prev_statuses, prev_ratings, prev_method = _previous_by_agency(prev_qs, previous_cycle)
 
     grouped: dict[int, list] = defaultdict(list)
@@ -507,7 +511,7 @@ def _row(assessment, method: scoring.Method, as_of: date, trends: dict, before: 
 
 
 def _compute_agency(cycle, agency, assessments: QuerySet, previous, user=None) -> AgencyScorecard:
-    per_agency = _compute_rows_by_agency(cycle, assessments, previous, user)
+    per_agency = _compute_rows_by_agency(cycle, assessments, previous, user, agency=agency)
     if agency.pk in per_agency:
         summary, rows = per_agency[agency.pk]
     else:
