@@ -127,6 +127,13 @@ class StrictModelResource(resources.ModelResource):
         missing = [column for column in self.required_columns if column not in headers]
         if missing:
             raise ValueError(_("Faltan columnas obligatorias: %(columns)s.") % {"columns": ", ".join(missing)})
+        # A misspelt header would otherwise drop that column's data without a word.
+        known = {field.column_name for field in self.fields.values()}
+        unknown = [header for header in headers if header and header not in known]
+        if unknown:
+            raise ValueError(
+                _("Columnas desconocidas: %(columns)s. Revise los encabezados.") % {"columns": ", ".join(unknown)}
+            )
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
