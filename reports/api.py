@@ -10,7 +10,7 @@ never stores an auditor's view), ~150 lines of views, and a hand-written OpenAPI
 
 Every list answers `{"count", "next", "previous", "results"}`; `page` and `page_size` (at most
 500) paginate; unknown parameters and invalid values are a 400 with a message, so a typo in a
-filter never silently returns everything. Responses carry `Cache-Control: public, max-age=300`
+filter never silently returns everything; a page past the last one is a 404. Responses carry `Cache-Control: public, max-age=300`
 and a strong ETag (SHA-256 of the body); `If-None-Match` answers 304.
 """
 
@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from agencies.choices import AgencyKind, OrderOfGovernment
@@ -50,7 +51,13 @@ PAGINATION_PARAMS = ("page", "page_size")
 
 
 class BadRequest(Exception):
-    pass
+    status = 400
+
+
+class PageNotFound(BadRequest):
+    """A page past the last one (a valid request for something that does not exist)."""
+
+    status = 404
 
 
 def _json(request, payload, status: int = 200) -> HttpResponse:
@@ -83,16 +90,16 @@ def _check_params(request, allowed: tuple[str, ...]) -> None:
 
 def _choice(request, name: str, values) -> str | None:
     value = request.GET.get(name)
-    if value is None or value == "":
+    if value is None:
         return None
-    if value not in [str(v) for v in values]:
+    if value not in [str(v) for v in values]:  # an empty value is not a choice either
         raise BadRequest(f"Valor no válido para {name}: {value!r}. Admitidos: {', '.join(str(v) for v in values)}.")
     return value
 
 
 def _boolean(request, name: str) -> bool | None:
     value = request.GET.get(name)
-    if value in (None, ""):
+    if value is None:
         return None
     if value.lower() not in ("true", "false"):
         raise BadRequest(f"{name} debe ser true o false.")
@@ -113,7 +120,7 @@ def _paginate(request, queryset: QuerySet, to_row: Callable) -> dict:
     except EmptyPage as exc:
         if number == 1:  # no results at all: an empty first page, not an error
             return {"count": 0, "next": None, "previous": None, "results": []}
-        raise BadRequest(f"La página {number} no existe (hay {paginator.num_pages}).") from exc
+        raise PageNotFound(f"La página {number} no existe (hay {paginator.num_pages}).") from exc
 
     def link(n):
         query = request.GET.copy()
@@ -131,13 +138,14 @@ def _paginate(request, queryset: QuerySet, to_row: Callable) -> dict:
 def _list_view(build: Callable):
     """Wrap a `build(request) -> (queryset, to_row)` into a cached, paginated JSON list view."""
 
+    @csrf_exempt  # read-only: an unsafe method gets 405 (require_safe), not a CSRF 403
     @require_safe
     def view(request):
         try:
             queryset, to_row = build(request)
             return _json(request, _paginate(request, queryset, to_row))
         except BadRequest as exc:
-            return _error(request, str(exc))
+            return _error(request, str(exc), status=exc.status)
 
     view.__name__ = build.__name__
     view.__doc__ = build.__doc__
@@ -224,6 +232,7 @@ def assessments(request):
     return with_export_relations(ordered), assessment_row
 
 
+@csrf_exempt
 @require_safe
 def index(request):
     """The entry point: links to every list and to the OpenAPI document."""
@@ -231,6 +240,7 @@ def index(request):
     return _json(request, {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names})
 
 
+@csrf_exempt
 @require_safe
 def openapi(request):
     return _json(request, openapi_document(request.build_absolute_uri(reverse("api:index")).rstrip("/")))
@@ -271,6 +281,10 @@ def _list_response(schema: str, description: str) -> dict:
         "304": {"description": "Sin cambios desde el ETag enviado en If-None-Match."},
         "400": {
             "description": "Parámetro desconocido o valor no válido.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+        "404": {
+            "description": "Página posterior a la última.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         },
     }
