@@ -29,10 +29,15 @@ trap 'rm -f "$session_file"; [[ -n "${gunicorn_pid:-}" ]] && kill "$gunicorn_pid
 # shellcheck disable=SC2086
 $PY bench/scorecards.py --prepare-only --session-file "$session_file" ${BENCH_ARGS:-}
 
+if curl -s -o /dev/null "http://127.0.0.1:${PORT}/"; then
+  echo "port ${PORT} is already in use: stop that server or set PORT" >&2
+  exit 2
+fi
 .venv/bin/gunicorn compliance.wsgi:application --bind "127.0.0.1:${PORT}" --workers "$WORKERS" \
   --access-logfile /dev/null --error-logfile /tmp/bench-gunicorn.log --log-level warning &
 gunicorn_pid=$!
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:${PORT}/health/" && break; sleep 0.2; done
+kill -0 "$gunicorn_pid" 2>/dev/null || { echo "gunicorn did not start, see /tmp/bench-gunicorn.log" >&2; exit 1; }
 
 field() { $PY -c "import json,sys; d=json.load(open('$session_file')); print(eval(sys.argv[1]))" "$1"; }
 cookie_name="$(field "d['cookie_name']")"

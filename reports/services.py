@@ -100,6 +100,18 @@ class AgencyScorecard:
         ]
 
     @property
+    def agency_then(self) -> dict:
+        """{acronym, name} of the agency at the end of the cycle's period (PGR, not FGR, in 2017);
+        frozen with a published scorecard, looked up otherwise."""
+        then = self.summary.get("agency_then")
+        if then is None:
+            former = self.agency.name_on(self.cycle.period_end)
+            then = {"acronym": former.acronym, "name_es": former.name_es, "name_en": former.name_en}
+            self.summary["agency_then"] = then
+        english = (get_language() or "es").startswith("en")
+        return {"acronym": then["acronym"], "name": (then["name_en"] if english else "") or then["name_es"]}
+
+    @property
     def previous_cycle(self) -> dict | None:
         return self.summary.get("previous_cycle")
 
@@ -243,8 +255,14 @@ def freeze_cycle(cycle: ReviewCycle, *, force: bool = False) -> int:
         )
         per_agency = _compute_rows_by_agency(cycle, all_assessments, previous, None)
         recommendations = _recommendations_by_agency(cycle, list(per_agency))
+        names = {
+            agency.pk: agency.name_on(cycle.period_end)
+            for agency in Agency.objects.filter(pk__in=list(per_agency)).prefetch_related("former_names")
+        }
         for agency_id, (summary, _rows) in per_agency.items():
             summary["recommendations"] = recommendations.get(agency_id, [])
+            then = names[agency_id]
+            summary["agency_then"] = {"acronym": then.acronym, "name_es": then.name_es, "name_en": then.name_en}
         snapshots = [
             ScorecardSnapshot(
                 cycle=cycle,

@@ -142,8 +142,7 @@ def agency_scorecard(request, acronym):
     context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
     if cycle is not None:
         card = services.agency_scorecard(cycle, agency, request.user)
-        then = agency.name_on(cycle.period_end)  # PGR, not FGR, in a 2017 cycle
-        context.update(card=card, body_html=_scorecard_body(request, card), then=then)
+        context.update(card=card, body_html=_scorecard_body(request, card), then=card.agency_then)
     return render(request, "reports/agency_scorecard.html", context)
 
 
