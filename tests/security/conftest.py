@@ -1,6 +1,7 @@
 import pytest
 
 from tests.security.storage import private_media
+from tests.security.world import build_world
 
 
 @pytest.fixture
@@ -8,3 +9,21 @@ def media(tmp_path):
     """A private, empty MEDIA_ROOT for the test (every FileField's storage points there)."""
     with private_media(tmp_path / "media") as path:
         yield path
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once per module inside a transaction that is rolled back at the end; each cell
+    runs in a savepoint of it (pytest-django's `db`)."""
+    from django.db import transaction
+
+    from tests.security.storage import private_media
+
+    with private_media(tmp_path_factory.mktemp("matrix-media")), django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -20,7 +20,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security.world import ROLES, build_world, secrets_hidden_from
+from tests.security.world import ROLES, secrets_hidden_from
 
 # --------------------------------------------------------------------------- outcomes
 
@@ -606,24 +606,6 @@ def test_every_url_has_a_rule():
 
 
 # --------------------------------------------------------------------------- the cells
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once per module inside a transaction that is rolled back at the end; each cell
-    runs in a savepoint of it (pytest-django's `db`)."""
-    from django.db import transaction
-
-    from tests.security.storage import private_media
-
-    with private_media(tmp_path_factory.mktemp("matrix-media")), django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def build_url(endpoint, case, world) -> str:
