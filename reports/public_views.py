@@ -189,6 +189,8 @@ def dataset_rows(name: str, cycle: ReviewCycle | None = None):
 
 
 def _published_cycle(slug: str) -> ReviewCycle:
+    if "\x00" in slug:  # from ?ciclo=: PostgreSQL refuses NUL in text (a 500 otherwise)
+        raise Http404
     return get_object_or_404(ReviewCycle.objects.published(), slug=slug)
 
 
