@@ -81,6 +81,8 @@ def request_report(request):
     """Create (or reuse) a report job. Form fields: kind, cycle (slug), agency (acronym,
     for an agency report), language (es|en), next."""
     user = request.user
+    if any("\x00" in value for value in request.POST.values()):  # PostgreSQL refuses NUL in text: a 500
+        raise Http404
     kind = request.POST.get("kind", ReportKind.AGENCY)
     cycle = get_object_or_404(ReviewCycle.objects.visible_to(user), slug=request.POST.get("cycle", ""))
     agency = None
