@@ -28,6 +28,7 @@ def test_reply_for_uses_one_query_per_card(published_world, sep, django_assert_n
     from reports import services
 
     card = services.agency_scorecard(published_world["published"], sep)
+    assert card.rows  # the scorecard's own rows are loaded before counting
     template = Template(
         "{% load information_requests %}{% for row in card.rows %}{% reply_for card row.assessment_id as r %}"
         "[{{ r.text|default:'-' }}]{% endfor %}"
