@@ -70,10 +70,10 @@ class OfflineURLFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if not url.startswith("file:"):
-            raise URLFetchingError(f"Recurso externo no permitido en un PDF: {url}")
+            raise URLFetchingError(_("Recurso externo no permitido en un PDF: %(url)s") % {"url": url})
         path = self.static_path(url)
         if path is None:
-            raise URLFetchingError(f"Recurso no encontrado entre los archivos estáticos: {url}")
+            raise URLFetchingError(_("Recurso no encontrado entre los archivos estáticos: %(url)s") % {"url": url})
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
@@ -170,8 +170,16 @@ def common_context(cycle, fingerprint: str, generated_at=None) -> dict:
     for value, label in Status.choices:
         weight = method.value(value)
         weights.append({"status": value, "label": label, "weight": weight})
+    english = (translation.get_language() or "").startswith("en")
+
+    def long_date(day) -> str:
+        text = date_format(day, "DATE_FORMAT")
+        return text if english else text.lower()  # "15 de junio de 2012"
+
     return {
         "cycle": cycle,
+        "period_start": long_date(cycle.period_start),
+        "period_end": long_date(cycle.period_end),
         "fingerprint": fingerprint,
         "fingerprint_short": fingerprint[:16],
         "generated_at": timezone.localtime(generated_at or timezone.now()),

@@ -3,6 +3,7 @@ import socket
 
 from celery import shared_task
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from reports.models import WorkerHeartbeat
 
@@ -46,7 +47,7 @@ def build_report(self, job_id: int) -> str:
         outcome = jobs.run_job(job_id, task_id, hostname=self.request.hostname or socket.gethostname())
     except jobs.TransientReportError as exc:
         if self.request.retries >= self.max_retries:
-            jobs.fail_job(job_id, None, f"{exc} (tras {self.max_retries} reintentos)")
+            jobs.fail_job(job_id, None, _("%(error)s (tras %(n)s reintentos)") % {"error": exc, "n": self.max_retries})
             return "failed"
         countdown = min(REPORT_RETRY_BASE_SECONDS * 2**self.request.retries, 600)
         logger.warning("report transient error job=%s retry in %ss: %s", job_id, countdown, exc)

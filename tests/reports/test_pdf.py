@@ -82,6 +82,7 @@ def test_confidential_evidence_shows_only_that_it_exists(sep, cycle):
 def test_the_report_is_in_english_on_request(sep, cycle):
     built = pdf.build_report(ReportKind.AGENCY, cycle, sep, language="en", fingerprint="0" * 64)
     assert '<html lang="en">' in built.html
+    assert "June 15, 2012" in built.html  # the period, in English date format
     assert f"{KNOWN_TITLE} (EN)" in built.html  # obligation titles in English
     spanish = pdf.build_report(ReportKind.AGENCY, cycle, sep, fingerprint="0" * 64)
     assert '<html lang="es' in spanish.html

@@ -253,3 +253,19 @@ def test_a_job_survives_its_worker_process_being_killed(celery_app, secretariado
     finally:
         _stop(worker)
         celery_app.control.purge()
+
+
+def test_the_periodic_job_check_is_scheduled_in_beat(celery_app):
+    entry = celery_app.conf.beat_schedule["reports-check-report-jobs"]
+    assert entry["task"] == "reports.check_report_jobs" and entry["schedule"] <= 300
+    assert "reports.check_report_jobs" in celery_app.tasks
+
+
+def test_the_report_task_cannot_lose_or_duplicate_work(celery_app, settings):
+    from reports.tasks import REPORT_MAX_RETRIES, REPORT_RETRY_BASE_SECONDS, build_report
+
+    assert build_report.acks_late is True and build_report.reject_on_worker_lost is True
+    assert build_report.soft_time_limit == settings.REPORT_SOFT_TIME_LIMIT
+    assert build_report.time_limit == settings.REPORT_HARD_TIME_LIMIT
+    longest_countdown = REPORT_RETRY_BASE_SECONDS * 2 ** (REPORT_MAX_RETRIES - 1)
+    assert longest_countdown < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
