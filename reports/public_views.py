@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
@@ -28,6 +29,7 @@ from obligations.models import Assessment, Obligation, Provision, Reply, ReviewC
 from reports import services
 
 PUBLIC = AnonymousUser()
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 public_cache = cache_control(public=True, max_age=300)
 
@@ -223,6 +225,8 @@ def panorama(request, cycle):
 @public_cache
 def scorecard(request, cycle, acronym):
     cycle = _published_cycle(cycle)
+    if "\x00" in acronym:
+        raise Http404
     agency = get_object_or_404(public_agencies(), acronym__iexact=acronym)
     card = services.agency_scorecard(cycle, agency, PUBLIC)
     replies = {

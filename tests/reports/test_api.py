@@ -62,6 +62,8 @@ def test_invalid_filters_are_a_400_not_everything(client, published_world):
     assert response.status_code == 400
     response, data = get(client, "agencies", commission_member="maybe")
     assert response.status_code == 400
+    response, data = get(client, "assessments", cycle="cndh\x002019")
+    assert response.status_code == 400 and "NUL" in data["error"]
     assert response["Cache-Control"] == "no-store"
 
 
@@ -124,6 +126,8 @@ def test_the_etag_changes_when_the_data_changes(client, published_world):
 
 def test_only_safe_methods(client, published_world):
     assert client.post(reverse("api:assessments")).status_code == 405
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    assert csrf_client.post(reverse("api:assessments")).status_code == 403  # CSRF answers first in real life
     assert client.head(reverse("api:assessments")).status_code == 200
 
 

@@ -5,6 +5,7 @@ status, content type and body schema."""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import unsupported_method
 
 from compliance.wsgi import application
 from tests.reports.public_fixtures import *  # noqa: F403 (fixtures)
@@ -34,4 +35,6 @@ def keep_connection():
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_the_api_conforms_to_its_openapi_document(case, keep_connection, published_world):
-    case.call_and_validate()
+    # unsupported_method is left out: Django's CSRF middleware answers an unsafe method with 403
+    # before the view's 405, and no view of ours is exempt from CSRF (tests/security).
+    case.call_and_validate(excluded_checks=[unsupported_method])
