@@ -306,6 +306,8 @@ class AssessmentResource(StrictModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         user = kwargs.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            instance._history_user = user  # the audit trail names who imported (bulk mode too)
         if instance.pk is None:
             instance.workflow_state = WorkflowState.DRAFT
             if user is not None and getattr(user, "is_authenticated", False):
