@@ -680,6 +680,8 @@ def _present_recommendations(recommendations: list[dict]) -> list[dict]:
     return [
         {
             **rec,
+            "issuer_key": rec["issuer"],
+            "issuer": str(ISSUERS.get(rec["issuer"], rec["issuer"])),  # display label, as before
             "issuer_label": str(ISSUERS.get(rec["issuer"], rec["issuer"])),
             "text": (rec["text_en"] if english else "") or rec["text_es"],
             "status_label": str(statuses[rec["status"]]) if rec["recorded"] else None,
