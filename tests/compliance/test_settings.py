@@ -15,7 +15,16 @@ PROBE = (
     "'debug': settings.DEBUG, 'media': str(settings.MEDIA_ROOT), 'lang': settings.LANGUAGE_CODE, "
     "'hosts': settings.ALLOWED_HOSTS, 'max': settings.EVIDENCE_MAX_BYTES, 'key': bool(settings.SECRET_KEY)}))"
 )
-VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "EVIDENCE_MAX_MB")
+VARS = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "MEDIA_ROOT",
+    "EVIDENCE_MAX_MB",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; must not reach production-like checks
+)
 
 
 def run_settings(**env_overrides):
