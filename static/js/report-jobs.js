@@ -21,6 +21,9 @@
     message.textContent = job.message;
     if (job.download_url) { download.href = job.download_url; }
     show(download, job.state === "done");
+    var fingerprint = panel.querySelector("[data-report-fingerprint]");
+    if (fingerprint && job.fingerprint) { fingerprint.querySelector("code").textContent = job.fingerprint.slice(0, 16); }
+    show(fingerprint, Boolean(job.fingerprint));
     if (job.retry_url) { retry.action = job.retry_url; }
     show(retry, job.state === "failed");
     var button = panel.querySelector("[data-report-button]");

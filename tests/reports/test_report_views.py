@@ -35,7 +35,12 @@ def finished_job(cycle, agency=None, content=b"%PDF-1.7\n%test report\n"):
     job = ReportJob.objects.create(kind=kind, cycle=cycle, agency=agency)
     jobs._write_atomically(job, job.storage_name(), content)
     ReportJob.objects.filter(pk=job.pk).update(
-        state=JobState.DONE, file=job.storage_name(), page_count=4, progress=100, finished_at=timezone.now()
+        state=JobState.DONE,
+        file=job.storage_name(),
+        page_count=4,
+        progress=100,
+        finished_at=timezone.now(),
+        data_fingerprint="9f" * 32,
     )
     return ReportJob.objects.get(pk=job.pk)
 
@@ -214,6 +219,7 @@ def test_the_panel_offers_the_button_and_the_latest_report(rf, secretariado, enl
     html = render(secretariado, sep)
     assert "Solicitar reporte PDF" in html
     assert reverse("report_jobs:download", args=[job.pk]) in html
+    assert "9f9f9f9f9f9f9f9f" in html  # the data fingerprint, to check a printed copy
     assert 'src="/static/js/report-jobs.js"' in html and "<script>" not in html  # CSP: no inline script
     national = render(secretariado, None)
     assert "Reporte nacional en PDF" in national and 'value="national"' in national
