@@ -197,3 +197,11 @@ def purged_broker(celery_app):
     with celery_app.connection_for_write(url) as conn:
         conn.default_channel.client.flushdb()
     return url
+
+
+@pytest.fixture
+def media(tmp_path):
+    from tests.security.storage import private_media
+
+    with private_media(tmp_path / "media") as path:
+        yield path
