@@ -99,6 +99,10 @@ def send_request(info_request: InformationRequest, *, by) -> int:
         if claimed != 1:
             raise ValidationError(_("La solicitud ya fue enviada."))
         info_request.refresh_from_db()
+        # The conditional update skipped simple_history: record the sending in the trail.
+        info_request._history_user = by
+        info_request._change_reason = "sent"
+        info_request.save(update_fields=["state"])
         notified = 0
         for addressee in info_request.addressees.select_related("agency", "request"):
             subject = _("Solicitud de información: %(title)s") % {"title": info_request.title}
