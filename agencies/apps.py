@@ -7,13 +7,17 @@ AUDITOR_APPS = ("agencies", "obligations", "reports")
 
 
 def grant_auditor_permissions(sender, using="default", **kwargs):
-    """Auditors may add, change, view and delete the domain's records in the admin.
-    (Permissions exist only after migrate, so this runs on post_migrate, idempotently.)"""
+    """The role groups exist and auditors may add, change, view and delete the domain's
+    records in the admin. Permissions exist only after migrate, so this runs on
+    post_migrate, idempotently (also after a test-database flush, which empties the
+    groups the 0002 migration created)."""
     from django.contrib.auth.models import Group, Permission
 
-    group = Group.objects.using(using).filter(name="auditor").first()
-    if group is None:
-        return
+    from agencies.choices import Role
+
+    for role in Role:
+        Group.objects.using(using).get_or_create(name=role.value)
+    group = Group.objects.using(using).get(name=Role.AUDITOR)
     perms = Permission.objects.using(using).filter(content_type__app_label__in=AUDITOR_APPS)
     group.permissions.add(*perms)
 
