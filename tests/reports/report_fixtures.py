@@ -149,3 +149,21 @@ def pdf_pages(content: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def __getattr__(name: str):
+    """`celery -A tests.reports.report_fixtures:short_visibility_app worker`: the project's app
+    with Redis giving unacknowledged messages back after 3 s instead of an hour, so a test can
+    kill a whole worker and watch a new one pick the job up. Built only when asked for by name
+    (importing this module for its helpers leaves the app untouched)."""
+    if name == "short_visibility_app":
+        from compliance.celery import app
+
+        app.conf.broker_transport_options = {
+            **(app.conf.broker_transport_options or {}),
+            "visibility_timeout": 3,
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        }
+        return app
+    raise AttributeError(name)

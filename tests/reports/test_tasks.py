@@ -176,7 +176,28 @@ def test_without_a_broker_the_report_is_built_in_process(celery_app, secretariad
 # --- a worker process killed in the middle of a job -------------------------------------
 
 
-def _start_worker(queue: str, media: Path) -> subprocess.Popen:
+def _publish(job, queue: str) -> None:
+    from reports.tasks import build_report
+
+    task_id = uuid.uuid4().hex
+    ReportJob.objects.filter(pk=job.pk).update(task_id=task_id, enqueued_at=timezone.now())
+    build_report.apply_async((job.pk,), task_id=task_id, queue=queue)
+
+
+def _wait_running(job, worker):
+    running = wait_for(lambda: job_state(job.pk) if job_state(job.pk).state == JobState.RUNNING else None, timeout=90)
+    assert running is not None, worker.stderr.read1().decode() if worker.poll() is not None else "no worker"
+    return running
+
+
+def _wait_finished(job, timeout=120):
+    return wait_for(
+        lambda: job_state(job.pk) if job_state(job.pk).state in (JobState.DONE, JobState.FAILED) else None,
+        timeout=timeout,
+    )
+
+
+def _start_worker(queue: str, media: Path, app: str = "compliance") -> subprocess.Popen:
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -189,7 +210,7 @@ def _start_worker(queue: str, media: Path) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).with_name("celery")),
         "-A",
-        "compliance",
+        app,
         "worker",
         "-c",
         "1",
@@ -202,7 +223,10 @@ def _start_worker(queue: str, media: Path) -> subprocess.Popen:
         "--loglevel",
         "WARNING",
     ]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A process group of its own: the whole worker (supervisor and pool) can be killed at once.
+    return subprocess.Popen(
+        command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -221,29 +245,19 @@ def test_a_job_survives_its_worker_process_being_killed(celery_app, secretariado
     """SIGKILL the pool process rendering the PDF: with acks_late + reject_on_worker_lost the
     message goes back to the queue, a new worker process takes it, and the job ends `done`
     with exactly one file."""
-    from reports.tasks import build_report
-
     cycle = build_cycle([sep, inm], extra_rows=150)  # a long national report (~40 pages)
     queue = f"report-kill-test-{uuid.uuid4().hex[:8]}"
     job = ReportJob.objects.create(kind=ReportKind.NATIONAL, cycle=cycle, requested_by=secretariado)
-    task_id = uuid.uuid4().hex
-    ReportJob.objects.filter(pk=job.pk).update(task_id=task_id, enqueued_at=timezone.now())
     worker = _start_worker(queue, media)
     try:
-        build_report.apply_async((job.pk,), task_id=task_id, queue=queue)
-        running = wait_for(
-            lambda: job_state(job.pk) if job_state(job.pk).state == JobState.RUNNING else None, timeout=90
-        )
-        assert running is not None, worker.stderr.read1().decode() if worker.poll() is not None else "no worker"
+        _publish(job, queue)
+        running = _wait_running(job, worker)
         pid = int(running.worker.rsplit(":", 1)[1])
         assert pid != worker.pid  # the pool process, not the supervisor
         time.sleep(0.5)  # well inside the render
         os.kill(pid, signal.SIGKILL)
 
-        done = wait_for(
-            lambda: job_state(job.pk) if job_state(job.pk).state in (JobState.DONE, JobState.FAILED) else None,
-            timeout=120,
-        )
+        done = _wait_finished(job)
         assert done is not None and done.state == JobState.DONE, done and done.error
         assert done.attempts == 2
         assert int(done.worker.rsplit(":", 1)[1]) != pid  # a new process finished it
@@ -269,3 +283,37 @@ def test_the_report_task_cannot_lose_or_duplicate_work(celery_app, settings):
     assert build_report.time_limit == settings.REPORT_HARD_TIME_LIMIT
     longest_countdown = REPORT_RETRY_BASE_SECONDS * 2 ** (REPORT_MAX_RETRIES - 1)
     assert longest_countdown < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_job_survives_its_whole_worker_being_killed(celery_app, secretariado, sep, inm, media):
+    """SIGKILL the whole worker (supervisor and pool) mid-render, then start a new worker: the
+    unacknowledged message comes back after the visibility timeout (3 s here, ≥ 2× the hard
+    limit in production) and the new worker finishes the job, with exactly one file."""
+    cycle = build_cycle([sep, inm], extra_rows=150)
+    queue = f"report-kill-all-{uuid.uuid4().hex[:8]}"
+    app = "tests.reports.report_fixtures:short_visibility_app"
+    job = ReportJob.objects.create(kind=ReportKind.NATIONAL, cycle=cycle, requested_by=secretariado)
+    first = _start_worker(queue, media, app)
+    second = None
+    try:
+        _publish(job, queue)
+        running = _wait_running(job, first)
+        time.sleep(0.5)
+        os.killpg(first.pid, signal.SIGKILL)  # no warm shutdown, no chance to give the message back
+        first.wait(timeout=10)
+        assert job_state(job.pk).state == JobState.RUNNING  # nobody is working on it now
+
+        second = _start_worker(queue, media, app)
+        done = _wait_finished(job)
+        assert done is not None and done.state == JobState.DONE, done and done.error
+        assert done.attempts == 2 and done.worker != running.worker
+        files = report_files(media)
+        assert files == [media / done.file.name]
+        assert files[0].read_bytes().startswith(b"%PDF")
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                _stop(worker)
+        celery_app.control.purge()
