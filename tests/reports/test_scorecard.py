@@ -246,3 +246,13 @@ def test_agency_absent_from_previous_cycle_is_new(client, enlace_inm, cycles):
     card = page(client, enlace_inm, "INM", ciclo="ciclo-2023").context["card"]
     assert {row["trend"] for row in card.rows} == {"new"}
     assert card.summary["trends"]["overall"] == "new"
+
+
+def test_file_evidence_links_to_the_download_view(client, enlace_sep, sep, cycles):
+    old, new = cycles
+    assessment = data.Assessment.objects.get(cycle=new, agency=sep, obligation__code="SEP-PREV-01")
+    item = Evidence.objects.create(
+        assessment=assessment, title="Plan de estudios", fact_date=data.date(2020, 5, 4), file="evidence/plan.pdf"
+    )
+    body = page(client, enlace_sep, ciclo="ciclo-2023").content.decode()
+    assert f'href="{reverse("obligations:evidence_download", args=[item.pk])}"' in body
