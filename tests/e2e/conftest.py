@@ -121,3 +121,46 @@ def admin_login(page, username: str, password: str = PASSWORD) -> None:
     page.locator("#id_password").fill(password)
     with page.expect_navigation():
         page.locator("input[type=submit], button[type=submit]").last.click()
+
+
+@pytest.fixture
+def journey_world(tmp_path):
+    """The security tests' world (SEP and INM, every role, a published and an open cycle),
+    without its pre-made report files, plus an INM rating in a second component. Files go to
+    a temporary MEDIA_ROOT (the live server and the worker thread share this process)."""
+    from datetime import date
+
+    from obligations.choices import Component, Level, Status, WorkflowState
+    from obligations.models import Assessment, Obligation
+    from reports.models import ReportJob
+    from tests.security.storage import private_media
+    from tests.security.world import build_world
+
+    with private_media(tmp_path / "media"):
+        world = build_world()
+        ReportJob.objects.all().delete()
+        assistance = Obligation.objects.create(
+            code="MX-OBL-3", title_es="Refugios para víctimas", component=Component.ASSISTANCE, level=Level.DIRECT
+        )
+        Assessment.objects.create(
+            cycle=world.cycles["published"],
+            agency=world.agencies["INM"],
+            obligation=assistance,
+            status=Status.NOT_COMPLIED,
+            rationale="Sin refugios",
+            workflow_state=WorkflowState.VALIDATED,
+            reviewer=world.users["auditor"],
+            validator=world.users["auditor2"],
+        )
+        world.extra["draft_period"] = (date(2018, 1, 1), date(2024, 12, 31))
+        yield world
+
+
+@pytest.fixture
+def worker(real_worker, celery_app):
+    """A real Celery worker on Redis (tests/conftest.py), with this helper's queue emptied first."""
+    from tests.conftest import redis_url
+
+    with celery_app.connection_for_write(redis_url()) as conn:
+        conn.default_channel.client.flushdb()
+    return real_worker
