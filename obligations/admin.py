@@ -12,6 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -65,6 +66,17 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
+def _download_link(evidence):
+    if evidence is None or not evidence.pk or not evidence.file:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a><br><small>SHA-256: <code>{}</code></small>',
+        reverse("obligations:evidence_download", args=[evidence.pk]),
+        evidence.download_name,
+        evidence.sha256,
+    )
+
+
 # --- access -------------------------------------------------------------------------------
 
 
@@ -73,6 +85,11 @@ class AuditorOnly:
 
     def has_module_permission(self, request):
         return is_auditor(request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
         return is_auditor(request.user)
@@ -429,6 +446,20 @@ class EvidenceInline(AuditorInline, admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("submitted_by", "assessment__cycle")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._editable(obj):
+            return fields
+        # Read-only rows: never the storage path, always the permission-checked download.
+        return [("file_link", "url") if f == ("file", "url") else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "file_link"]
+
+    @admin.display(description=_("archivo"))
+    def file_link(self, obj):
+        return _download_link(obj)
 
     def _editable(self, obj):
         return obj is not None and not obj.is_locked
@@ -802,10 +833,20 @@ class EvidenceAdmin(AuditorModelAdmin):
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.assessment.is_locked)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "file_link"]
         if obj is not None and obj.assessment.is_locked:
-            readonly += ["kind", "fact_date", "title", "description", "file", "url", "source_reference"]
+            readonly += ["kind", "fact_date", "title", "description", "url", "source_reference"]
         return readonly
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and (obj.assessment.is_locked or not self.has_change_permission(request, obj)):
+            return ["file_link" if f == "file" else f for f in fields]
+        return fields
+
+    @admin.display(description=_("archivo"))
+    def file_link(self, obj):
+        return _download_link(obj)
 
     def delete_model(self, request, obj):
         try:

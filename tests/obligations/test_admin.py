@@ -172,7 +172,10 @@ def test_a_validated_rating_is_read_only_in_the_admin(auditor_client, cycle, aud
     services.submit(assessment, auditora)
     services.validate(assessment, auditor2)
     page = auditor_client.get(change_url(assessment))
-    assert page.status_code == 200 and 'name="status"' not in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="status"' not in html
+    assert evidence.file.name not in html  # never the storage path
+    assert reverse("obligations:evidence_download", args=[evidence.pk]) in html
     assert auditor_client.post(change_url(assessment), rating_post(assessment)).status_code == 403
     delete_url = reverse("admin:obligations_evidence_delete", args=[evidence.pk])
     assert auditor_client.post(delete_url, {"post": "yes"}).status_code == 403
