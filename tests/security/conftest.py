@@ -27,3 +27,25 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the access matrix's size (URLs × roles) in every run that includes it."""
+    import sys
+
+    module = sys.modules.get("tests.security.test_access_matrix")
+    if module is None:
+        return
+    outcomes = {}
+    for status in ("passed", "failed", "error", "skipped"):
+        outcomes[status] = sum(
+            1 for rep in terminalreporter.stats.get(status, []) if "test_access_matrix.py::test_cell" in rep.nodeid
+        )
+    if not any(outcomes.values()):
+        return
+    roles = len(module.ROLES)
+    terminalreporter.write_line(
+        f"access matrix: {len(module.ENDPOINTS)} URL patterns -> {len(module.CELLS) // roles} concrete URLs "
+        f"x {roles} roles = {len(module.CELLS)} cells "
+        f"({outcomes['passed']} passed, {outcomes['failed']} failed, {outcomes['error']} errors)"
+    )
