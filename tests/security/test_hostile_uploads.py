@@ -8,10 +8,12 @@ import io
 import unicodedata
 import zipfile
 from datetime import date
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.http import parse_header_parameters
 
 from lib.uploads import safe_filename, validate_upload
 from tests.security.world import PDF_BYTES
@@ -263,3 +265,48 @@ def test_the_answer_form_refuses_it_and_stores_nothing(
     assert Answer.objects.count() == 0
     assert AnswerDocument.objects.count() == 0
     assert _files_under(media) == []
+
+
+@pytest.mark.parametrize(
+    "stored_name",
+    [
+        '../../etc/passwd"; filename=evil.exe',
+        "informe\u202efdp.exe.pdf",
+        "línea\r\nX-Injected: 1.pdf",
+        "C:\\Windows\\system32\\cmd.pdf",
+        "",
+    ],
+)
+def test_the_evidence_download_header_is_safe_whatever_name_was_stored(
+    stored_name, media, draft_assessment, auditora, client
+):
+    """Even a name written straight into the database (an old import, a bug elsewhere) is served
+    as an attachment with a name that has no path, no control or bidi characters, and no way out
+    of its quotes."""
+    from django.core.files.base import ContentFile
+
+    from obligations.models import Evidence
+
+    evidence = Evidence(
+        assessment=draft_assessment,
+        title="Oficio",
+        fact_date=date(2020, 1, 1),
+        original_filename=stored_name,
+        confidential=True,
+    )
+    evidence.file.save("x.pdf", ContentFile(PDF_BYTES), save=False)
+    evidence.save()
+    client.force_login(auditora)
+    response = client.get(f"/evidencias/{evidence.pk}/descargar/")
+    assert response.status_code == 200
+    header = response["Content-Disposition"]
+    assert "\r" not in header and "\n" not in header
+    disposition, params = parse_header_parameters(header)
+    assert disposition == "attachment"
+    assert set(params) <= {"filename", "filename*"}  # nothing smuggled in
+    name = params.get("filename*") or params["filename"]
+    name = unquote(name.split("''", 1)[1]) if "''" in name else name
+    assert "/" not in name and "\\" not in name and not name.startswith(".")
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert not response["Content-Type"].startswith(("text/html", "image/svg", "application/xhtml", "text/xml"))
