@@ -191,7 +191,7 @@ def dataset_rows(name: str, cycle: ReviewCycle | None = None):
 
 
 def _published_cycle(slug: str) -> ReviewCycle:
-    if "\x00" in slug:  # from ?ciclo=: PostgreSQL refuses NUL in text (a 500 otherwise)
+    if not SLUG.fullmatch(slug or ""):  # from ?ciclo=: e.g. a NUL byte, which PostgreSQL text refuses
         raise Http404
     return get_object_or_404(ReviewCycle.objects.published(), slug=slug)
 
