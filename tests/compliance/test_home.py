@@ -51,3 +51,18 @@ def test_five_failed_logins_lock_the_account_with_a_clear_message(client, audito
 
 def test_health(client, db):
     assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_spanish_first_whatever_the_browser_asks(client):
+    response = client.get(reverse("home"), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response["Content-Language"] == "es-mx"
+    assert "Entrar" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_spanish(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert client.get(reverse("home"))["Content-Language"] == "es-mx"
