@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from agencies.choices import AgencyKind, OrderOfGovernment
@@ -81,11 +82,12 @@ def _error(request, message: str, status: int = 400) -> HttpResponse:
 
 def _check_params(request, allowed: tuple[str, ...]) -> None:
     if any("\x00" in value for values in request.GET.lists() for value in values[1]):
-        raise BadRequest("Los valores no pueden contener el carácter NUL.")  # PostgreSQL text refuses it
+        raise BadRequest(_("Los valores no pueden contener el carácter NUL."))  # PostgreSQL text refuses it
     unknown = sorted(set(request.GET) - set(allowed) - set(PAGINATION_PARAMS))
     if unknown:
         raise BadRequest(
-            f"Parámetro desconocido: {', '.join(unknown)}. Admitidos: {', '.join(allowed + PAGINATION_PARAMS)}."
+            _("Parámetro desconocido: %(unknown)s. Admitidos: %(allowed)s.")
+            % {"unknown": ", ".join(unknown), "allowed": ", ".join(allowed + PAGINATION_PARAMS)}
         )
 
 
@@ -94,7 +96,10 @@ def _choice(request, name: str, values) -> str | None:
     if value is None:
         return None
     if value not in [str(v) for v in values]:  # an empty value is not a choice either
-        raise BadRequest(f"Valor no válido para {name}: {value!r}. Admitidos: {', '.join(str(v) for v in values)}.")
+        raise BadRequest(
+            _("Valor no válido para %(name)s: %(value)r. Admitidos: %(allowed)s.")
+            % {"name": name, "value": value, "allowed": ", ".join(str(v) for v in values)}
+        )
     return value
 
 
@@ -103,7 +108,7 @@ def _boolean(request, name: str) -> bool | None:
     if value is None:
         return None
     if value.lower() not in ("true", "false"):
-        raise BadRequest(f"{name} debe ser true o false.")
+        raise BadRequest(_("%(name)s debe ser true o false.") % {"name": name})
     return value.lower() == "true"
 
 
@@ -112,16 +117,18 @@ def _paginate(request, queryset: QuerySet, to_row: Callable) -> dict:
         page_size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
         number = int(request.GET.get("page", 1))
     except ValueError as exc:
-        raise BadRequest("page y page_size deben ser números enteros.") from exc
+        raise BadRequest(_("page y page_size deben ser números enteros.")) from exc
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise BadRequest(f"page_size va de 1 a {MAX_PAGE_SIZE}.")
+        raise BadRequest(_("page_size va de 1 a %(max)d.") % {"max": MAX_PAGE_SIZE})
     paginator = Paginator(queryset, page_size)
     try:
         page = paginator.page(number)
     except EmptyPage as exc:
         if number == 1:  # no results at all: an empty first page, not an error
             return {"count": 0, "next": None, "previous": None, "results": []}
-        raise PageNotFound(f"La página {number} no existe (hay {paginator.num_pages}).") from exc
+        raise PageNotFound(
+            _("La página %(page)d no existe (hay %(pages)d).") % {"page": number, "pages": paginator.num_pages}
+        ) from exc
 
     def link(n):
         query = request.GET.copy()
