@@ -147,3 +147,15 @@ def test_renamed_agency_shows_the_name_of_the_period(client, secretariado, cycle
     client.force_login(secretariado)
     scorecard = client.get(reverse("reports:agency_scorecard", args=["FGR"]), {"ciclo": "cndh-2019"})
     assert "En el periodo evaluado: PGR" in scorecard.content.decode()
+
+
+def test_national_chart_has_its_table(client, secretariado, cycles):
+    body = panorama(client, secretariado, ciclo="ciclo-2023").content.decode()
+    # prosecution: INM's one complied rating → 100 %; assistance: only not applicable → —
+    assert (
+        '<tr data-national-component="prosecution"><th scope="row">Procuración de justicia</th><td>100 %</td>' in body
+    )
+    assert (
+        '<tr data-national-component="assistance"><th scope="row">Atención, asistencia y protección a víctimas</th><td>—</td>'
+        in body
+    )
