@@ -107,15 +107,12 @@ def dedicated_redis(tmp_path):
 @contextmanager
 def broker(app, url: str):
     """Point the Celery app (producer side) at another broker for the duration."""
-    previous = (app.conf.broker_write_url, app.conf.broker_read_url)
+    keys = ("broker_write_url", "broker_read_url")
+    previous = {key: app.conf.changes[key] for key in keys if key in app.conf.changes}
 
     def reset():
-        for pool in (getattr(app.amqp, "_producer_pool", None), getattr(app, "_pool", None)):
-            if pool is not None:
-                try:
-                    pool.force_close_all()
-                except Exception:  # a pool bound to a dead server may fail to close
-                    pass
+        # Drop the app's references only: the producer pools live in kombu's global registry,
+        # keyed by broker URL, and closing them would break every later publish to that URL.
         app.amqp._producer_pool = None
         app._pool = None
 
@@ -126,7 +123,9 @@ def broker(app, url: str):
         yield app
     finally:
         reset()
-        app.conf.broker_write_url, app.conf.broker_read_url = previous
+        for key in keys:  # back to exactly what was configured (usually: follow broker_url)
+            app.conf.changes.pop(key, None)
+        app.conf.changes.update(previous)
 
 
 class WorkerProcess:
