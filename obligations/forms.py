@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,6 +14,13 @@ from lib.uploads import allowed_extensions_text, validate_upload
 from obligations import services
 from obligations.choices import WorkflowState
 from obligations.models import Assessment, Evidence, ReviewCycle
+
+
+def _https_urls(db_field, **kwargs):
+    """Form fields for model fields, with links assumed https:// (Django 6 default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class EvidenceFileWidget(forms.ClearableFileInput):
@@ -39,10 +47,9 @@ class EvidenceForm(forms.ModelForm):
     """One evidence item. A new file is checked by `validate_upload` (size, type, content);
     a stored file cannot be replaced (record a new item instead)."""
 
-    url = forms.URLField(label=_("enlace"), max_length=1000, required=False, assume_scheme="https")
-
     class Meta:
         model = Evidence
+        formfield_callback = _https_urls
         fields = ["kind", "title", "fact_date", "description", "file", "url", "source_reference", "confidential"]
         widgets = {
             "file": EvidenceFileWidget,

@@ -357,3 +357,27 @@ def test_the_language_switch_turns_the_admin_to_english(auditor_client, cycle):
     assert "Cerrar sesión" in auditor_client.get(CHANGELIST).content.decode()
     auditor_client.post(reverse("set_language"), {"language": "en", "next": CHANGELIST})
     assert "Log out" in auditor_client.get(CHANGELIST).content.decode()
+
+
+def test_validated_evidence_can_only_be_marked_publishable_in_the_admin(auditor_client, cycle, auditora, auditor2):
+    assessment = cycle.assessments.first()
+    evidence = add_file_evidence(assessment, auditora)
+    rate(assessment, auditora)
+    services.submit(assessment, auditora)
+    services.validate(assessment, auditor2)
+    url = reverse("admin:obligations_evidence_change", args=[evidence.pk])
+    html = auditor_client.get(url).content.decode()
+    assert 'name="title"' not in html and 'name="confidential"' in html
+    assert evidence.file.name not in html
+    response = auditor_client.post(url, {"title": "Cambiado", "_save": "1"})  # confidential unticked
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert (evidence.title, evidence.confidential) == ("Oficio de respuesta", False)
+    # The bulk action asks for confirmation that the item is redacted.
+    other = add_file_evidence(cycle.assessments.exclude(pk=assessment.pk).first(), auditora)
+    changelist = reverse("admin:obligations_evidence_changelist")
+    page = auditor_client.post(changelist, {"action": "mark_publishable", "_selected_action": [other.pk]})
+    assert "testado" in page.content.decode()
+    auditor_client.post(changelist, {"action": "mark_publishable", "_selected_action": [other.pk], "post": "yes"})
+    other.refresh_from_db()
+    assert other.confidential is False
