@@ -41,6 +41,17 @@ def report_files(media: Path) -> list[Path]:
 
 
 @pytest.fixture(autouse=True)
+def fresh_broker_pools(celery_app):
+    """Publish through new broker connection pools: a test elsewhere in the session may have
+    force-closed the app's pools, which kombu keeps handing out ("Acquire on closed pool")."""
+    from kombu import pools
+
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
 def role_groups(transactional_db):
     """The role groups come from a data migration, which a transactional test's flush erases."""
     from django.contrib.auth.models import Group
