@@ -39,6 +39,16 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def spanish_by_default(settings):
+    """Each test starts in Spanish: a test that switches to English must not leak it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def make_user(django_user_model, username, role=None, agencies=(), **extra):
     from agencies.models import Membership
 
