@@ -246,7 +246,7 @@ def main() -> None:
     else:
         log("reusing the synthetic data set (use --rebuild to regenerate)")
 
-    secretariat, auditor, _liaison = users()
+    secretariat, auditor, liaison = users()
     cycles = list(ReviewCycle.objects.filter(slug__startswith="bench-").order_by("period_end"))
     published, live = cycles[-2], cycles[-1]
     agency = f"{PREFIX}000"
@@ -266,9 +266,10 @@ def main() -> None:
         "agency_live": reverse("reports:agency_scorecard", args=[agency]) + f"?ciclo={live.slug}",
         "national_live": reverse("reports:panorama") + f"?ciclo={live.slug}",
     }
-    sec_client, aud_client = Client(), Client()
+    sec_client, aud_client, lia_client = Client(), Client(), Client()
     sec_client.force_login(secretariat)
     aud_client.force_login(auditor)
+    lia_client.force_login(liaison)
 
     if args.session_file:
         Path(args.session_file).write_text(
@@ -277,6 +278,7 @@ def main() -> None:
                     "cookie_name": settings.SESSION_COOKIE_NAME,
                     "secretariat": sec_client.cookies[settings.SESSION_COOKIE_NAME].value,
                     "auditor": aud_client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "liaison": lia_client.cookies[settings.SESSION_COOKIE_NAME].value,
                     "urls": urls,
                 },
                 indent=1,
@@ -289,6 +291,7 @@ def main() -> None:
     rows = [
         ("trivial one-row view", sec_client, urls["trivial"]),
         ("agency scorecard, published (frozen)", sec_client, urls["agency_published"]),
+        ("agency scorecard, published, as its liaison", lia_client, urls["agency_published"]),
         ("national panorama, published (frozen)", sec_client, urls["national_published"]),
         ("agency scorecard, closed cycle (live)", aud_client, urls["agency_live"]),
         ("national panorama, closed cycle (live)", aud_client, urls["national_live"]),

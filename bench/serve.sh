@@ -60,6 +60,7 @@ RESULTS=()
 echo "gunicorn ${WORKERS} sync workers on 127.0.0.1:${PORT}; wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}"
 run "trivial one-row view" "$(field "d['urls']['trivial']")" secretariat
 run "agency scorecard, published (frozen)" "$(field "d['urls']['agency_published']")" secretariat
+run "agency scorecard, published, as its liaison" "$(field "d['urls']['agency_published']")" liaison
 run "national panorama, published (frozen)" "$(field "d['urls']['national_published']")" secretariat
 run "agency scorecard, closed cycle (live)" "$(field "d['urls']['agency_live']")" auditor
 run "national panorama, closed cycle (live)" "$(field "d['urls']['national_live']")" auditor

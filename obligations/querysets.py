@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from agencies import access
 from obligations.choices import CycleState, WorkflowState
@@ -15,14 +15,16 @@ class ReviewCycleQuerySet(models.QuerySet):
         if access.sees_unpublished(user):
             return self
         if access.is_liaison(user):
-            agency_ids = access.liaison_agency_ids(user)
-            return self.filter(
-                Q(state=CycleState.PUBLISHED)
-                | Q(
-                    assessments__agency_id__in=agency_ids,
-                    assessments__workflow_state=WorkflowState.VALIDATED,
-                )
-            ).distinct()
+            from obligations.models import Assessment
+
+            # EXISTS, not a join + DISTINCT: a cycle holds hundreds of thousands of ratings and
+            # this runs on every liaison page (uses the assessment (cycle, agency) index).
+            validated_for_them = Assessment.objects.filter(
+                cycle=OuterRef("pk"),
+                agency_id__in=access.liaison_agency_ids(user),
+                workflow_state=WorkflowState.VALIDATED,
+            )
+            return self.filter(Q(state=CycleState.PUBLISHED) | Q(Exists(validated_for_them)))
         return self.published()
 
 
