@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies import access
+from lib.downloads import attachment_response
 from obligations.choices import CycleState, WorkflowState
 from obligations.models import (
     Answer,
@@ -138,9 +139,7 @@ def answer_edit(request, pk, obligation_id):
 
 
 def _file_response(stored):
-    if not stored.file:
-        raise Http404
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_filename or "documento")
+    return attachment_response(stored.file, stored.original_filename or "documento")
 
 
 @login_required

@@ -7,7 +7,7 @@ scope answers 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Agency
+from lib.downloads import attachment_response
 from obligations.models import ReviewCycle
 from reports import jobs
 from reports.models import JobState, ReportJob, ReportKind
@@ -127,13 +128,6 @@ def status(request, job_id: int):
 @require_GET
 def download(request, job_id: int):
     job = get_object_or_404(ReportJob.objects.visible_to(request.user).select_related("cycle", "agency"), pk=job_id)
-    if job.state != JobState.DONE or not job.file:
+    if job.state != JobState.DONE:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=job.download_name(), content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(job.file, job.download_name(), "application/pdf")

@@ -15,13 +15,14 @@ import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from agencies.models import Agency
+from lib import downloads
 from lib.formulas import escape_row
 from obligations.choices import Component, CycleState, Status
 from obligations.exports import OPEN_DATA_COLUMNS, assessment_rows, write_csv, write_json
@@ -322,31 +323,14 @@ def reports(request):
 @require_GET
 def report_download(request, pk):
     job = get_object_or_404(published_reports(), pk=pk)
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=job.download_name(), content_type="application/pdf")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return downloads.attachment_response(job.file, job.download_name(), "application/pdf", cache=downloads.PUBLIC)
 
 
 @require_GET
 def evidence_download(request, pk):
     """A public (non-confidential, redacted) evidence file of a published cycle."""
-    from lib.uploads import ALLOWED_TYPES, extension_of
     from obligations.models import Evidence
+    from obligations.views import evidence_response
 
     evidence = get_object_or_404(Evidence.objects.visible_to(PUBLIC), pk=pk)
-    if not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = evidence.download_name
-    content_type = evidence.content_type or ALLOWED_TYPES.get(extension_of(name), ("application/octet-stream",))[0]
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return evidence_response(evidence, cache=downloads.PUBLIC)
