@@ -100,7 +100,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------
 # SQLite by default (zero setup); PostgreSQL through DATABASE_URL in CI and production.
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"  # empty counts as unset
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once (the dev server and an in-process task).

@@ -303,7 +303,9 @@ def _param(name: str, description: str, schema: dict | None = None, ref: bool = 
         "in": "query",
         "required": False,
         "description": description,
-        "schema": schema or {"type": "string"},
+        # Free text may hold anything but NUL, which every filter refuses with a 400 (say so,
+        # so that clients and schemathesis do not send it as valid data).
+        "schema": schema or {"type": "string", "pattern": "^[^\\x00]*$"},
     }
 
 
