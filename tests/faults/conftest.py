@@ -18,6 +18,17 @@ from tests.conftest import redis_url, service_unavailable
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def real_services():
+    """Faults are injected into the real services: PostgreSQL (triggers, row locks) and Redis.
+    Without them (a local SQLite run) these tests skip; under CI=true they fail."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        service_unavailable("fault tests need PostgreSQL (set DATABASE_URL=postgres://...)")
+    redis_url()
+
+
 @pytest.fixture
 def role_groups(transactional_db):
     """Transactional tests flush the database, data migrations included: recreate the role groups."""
