@@ -1,67 +1,25 @@
 """Admin for agencies (with their former names) and liaison memberships.
 
-Auditors only (every hook asks `agencies.access.is_auditor`); lists go through
-`Agency.objects.visible_to(user)`. Bulk import/export through `agencies.resources.AgencyResource`
+Access through compliance.admin.PolicyAdmin (the permissions the auditor group holds; lists go
+through the access policy). Bulk import/export through `agencies.resources.AgencyResource`
 (dry-run preview, all-or-nothing, formula cells refused on import and neutralised on export).
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 
-from agencies.access import is_auditor
 from agencies.models import Agency, AgencyName, Membership
 from agencies.resources import AgencyResource
+from compliance.admin import PolicyAdmin, PolicyImportExportAdmin, PolicyInline
 
 
-class AuditorsOnly:
-    def has_module_permission(self, request):
-        return is_auditor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_auditor(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_auditor(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_auditor(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_auditor(request.user)
-
-    def has_import_permission(self, request):
-        return is_auditor(request.user)
-
-    def has_export_permission(self, request):
-        return is_auditor(request.user)
-
-
-class StrictImportMixin:
-    """Import-export admin mixin: a file that is not UTF-8 is refused with a message that says
-    so in Spanish (the library only names the exception). Reusable by any ImportExportModelAdmin."""
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _(
-                    "El archivo no está codificado en UTF-8 (byte no válido en la posición %(position)s). "
-                    "Guárdelo como «CSV UTF-8» y vuelva a importarlo."
-                )
-                % {"position": e.start},
-            )
-            return
-        super().add_data_read_fail_error_to_form(form, e)
-
-
-class AgencyNameInline(AuditorsOnly, admin.TabularInline):
+class AgencyNameInline(PolicyInline, admin.TabularInline):
     model = AgencyName
     extra = 0
     fields = ["acronym", "name_es", "name_en", "valid_from", "valid_until", "date_to_verify", "source"]
 
 
-class ChildInline(AuditorsOnly, admin.TabularInline):
+class ChildInline(PolicyInline, admin.TabularInline):
     model = Agency
     fk_name = "parent"
     extra = 0
@@ -79,7 +37,7 @@ class ChildInline(AuditorsOnly, admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AuditorsOnly, StrictImportMixin, ImportExportModelAdmin):
+class AgencyAdmin(PolicyImportExportAdmin):
     resource_classes = [AgencyResource]
     list_display = [
         "acronym",
@@ -106,7 +64,7 @@ class AgencyAdmin(AuditorsOnly, StrictImportMixin, ImportExportModelAdmin):
 
     def get_queryset(self, request):
         # Former names for the list column in one query (not one per row).
-        return Agency.objects.visible_to(request.user).select_related("parent").prefetch_related("former_names")
+        return super().get_queryset(request).select_related("parent").prefetch_related("former_names")
 
     @admin.display(description=_("siglas anteriores"))
     def former_acronyms(self, obj):
@@ -114,7 +72,7 @@ class AgencyAdmin(AuditorsOnly, StrictImportMixin, ImportExportModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditorsOnly, admin.ModelAdmin):
+class MembershipAdmin(PolicyAdmin):
     list_display = ["user", "agency", "position", "created_at"]
     list_filter = ["agency"]
     list_select_related = ["user", "agency"]

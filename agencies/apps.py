@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 # The apps whose models auditors manage in the admin.
-AUDITOR_APPS = ("agencies", "obligations", "reports")
+AUDITOR_APPS = ("agencies", "obligations", "information_requests", "reports")
 
 
 def grant_auditor_permissions(sender, using="default", **kwargs):

@@ -1,11 +1,55 @@
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import AgencyKind, OrderOfGovernment
 from agencies.querysets import AgencyQuerySet
+from lib.i18n import localized as _localized
+
+
+@dataclass(frozen=True)
+class NameAt:
+    """How an agency was named on a date (the acronym and name it had then) and how it is named
+    today. The one rule for naming an agency in a cycle: pages, PDFs, exports and the API show
+    the name of the cycle's period ("PGR · Procuraduría General de la República") with today's
+    acronym beside it where it changed ("hoy FGR")."""
+
+    acronym: str
+    name_es: str
+    name_en: str
+    today_acronym: str
+    today_name_es: str
+    today_name_en: str
+
+    @property
+    def renamed(self) -> bool:
+        return self.acronym != self.today_acronym
+
+    @property
+    def name(self) -> str:
+        return _localized(self.name_es, self.name_en)
+
+    @property
+    def today_name(self) -> str:
+        return _localized(self.today_name_es, self.today_name_en)
+
+    def as_dict(self) -> dict:
+        return {
+            "acronym": self.acronym,
+            "name_es": self.name_es,
+            "name_en": self.name_en,
+            "today_acronym": self.today_acronym,
+            "today_name_es": self.today_name_es,
+            "today_name_en": self.today_name_en,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "NameAt":
+        return cls(**{key: data.get(key, "") for key in cls.__dataclass_fields__})
 
 
 class Agency(models.Model):
@@ -49,19 +93,17 @@ class Agency(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language (Spanish unless English is chosen and known)."""
-        if (get_language() or "es").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_es
+        return _localized(self.name_es, self.name_en)
 
-    def name_on(self, day):
-        """The (acronym, name_es, name_en) the agency had on `day` (history stays readable)."""
+    def name_at(self, day: date) -> NameAt:
+        """How the agency was named on `day` (uses prefetched `former_names`): history stays
+        readable under the old name, with today's beside it."""
+        then = self
         for former in self.former_names.all():
             if (former.valid_from is None or former.valid_from <= day) and former.valid_until >= day:
-                return former
-        return self
-
-    def acronym_on(self, day) -> str:
-        return self.name_on(day).acronym
+                then = former
+                break
+        return NameAt(then.acronym, then.name_es, then.name_en, self.acronym, self.name_es, self.name_en)
 
 
 class AgencyName(models.Model):
@@ -102,9 +144,7 @@ class AgencyName(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "es").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_es
+        return _localized(self.name_es, self.name_en)
 
 
 class Membership(models.Model):

@@ -1,18 +1,8 @@
-from django.db import models
-
-from agencies import access
+from agencies.policy import ScopedQuerySet
 
 
-class AgencyQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Agencies whose pages the user may open (the one access rule, see agencies.access)."""
-        if access.sees_all_agencies(user):
-            return self
-        if access.is_liaison(user):
-            return self.filter(pk__in=access.liaison_agency_ids(user))
-        # Anonymous and users without a role: the public portal shows every agency's
-        # published data; private pages use `visible_to` and get nothing.
-        return self.none()
+class AgencyQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: the agencies whose private pages the user may open (agencies.policy)."""
 
     def federal(self):
         return self.filter(order="federal")

@@ -40,8 +40,9 @@ from django.db import connections, transaction  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
 from agencies.models import Agency  # noqa: E402
+from agencies.policy import SYSTEM  # noqa: E402
 from obligations.models import Assessment, Evidence, Obligation, ReviewCycle  # noqa: E402
-from reports import jobs, pdf, services  # noqa: E402
+from reports import jobs, pdf, scorecards  # noqa: E402
 from reports.models import ReportKind  # noqa: E402
 
 PLAIN_CSS = (
@@ -284,12 +285,12 @@ def main() -> None:
 
     base = ensure_reference()
     with translation.override("es-mx"):
-        services.national_panorama(base)  # freeze the published cycle once (not timed)
+        scorecards.national_panorama(base, SYSTEM)  # freeze the published cycle once (not timed)
     ten = None if args.skip_10x else build_10x(base)
     growth = [build_growth(int(k), base) for k in args.growth.split(",") if k]
     for cycle in [ten, *growth]:
         if cycle is not None:
-            services.national_panorama(cycle)
+            scorecards.national_panorama(cycle, SYSTEM)
     in_child(our_report, ReportKind.AGENCY, base.slug, "SEP")  # warm the font caches on disk
 
     load = os.getloadavg()[0]

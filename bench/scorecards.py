@@ -58,7 +58,7 @@ from obligations.models import (  # noqa: E402
     ReviewCycle,
 )
 from reports.models import ScorecardSnapshot  # noqa: E402
-from reports.services import freeze_cycle  # noqa: E402
+from reports.snapshots import freeze_cycle  # noqa: E402
 
 COMPONENTS = ["prevention", "assistance", "prosecution", "coordination"]
 STATUSES = ["complied", "partially_complied", "not_complied", "no_information", "not_applicable"]

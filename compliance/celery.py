@@ -18,8 +18,8 @@ app.conf.beat_schedule = {
     "reports-check-report-jobs": {"task": "reports.check_report_jobs", "schedule": 60.0},
     # Information requests: reminders 5 and 1 business days before the due date and the day
     # after it (idempotent; hourly so that a worker down at 8:00 still sends them that day).
-    "obligations-send-request-reminders": {
-        "task": "obligations.send_request_reminders",
+    "information-requests-send-reminders": {
+        "task": "information_requests.send_reminders",
         "schedule": crontab(minute=0, hour="8-18", day_of_week="mon-fri"),
     },
 }

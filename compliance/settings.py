@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "agencies",
     "obligations",
+    "information_requests",
     "reports",
 ]
 

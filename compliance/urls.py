@@ -19,7 +19,8 @@ urlpatterns = [
     path("reportes/", include("reports.job_urls")),
     path("", include("reports.urls")),
     path("evidencias/", include("obligations.urls")),
-    path("solicitudes/", include("obligations.request_urls")),
+    path("replicas/", include("obligations.reply_urls")),
+    path("solicitudes/", include("information_requests.urls")),
     path("publico/", include("reports.public_urls")),
     path("api/v1/", include("reports.api_urls")),
 ]

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from agencies.access import primary_role
 from agencies.models import Agency
+from agencies.policy import primary_role
 
 
 @require_GET

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ObligationsConfig(AppConfig):
     name = "obligations"
     verbose_name = _("Obligaciones y evaluaciones")
-
-    def ready(self):
-        import obligations.request_admin  # noqa: F401

@@ -81,3 +81,8 @@ class FollowUpStatus(models.TextChoices):
     FULFILLED = "fulfilled", _("Atendida")
     NOT_FULFILLED = "not_fulfilled", _("No atendida")
     NO_INFORMATION = "no_information", _("Sin información")
+
+
+class ReplyOutcome(models.TextChoices):
+    KEPT = "kept", _("Se mantiene la calificación")
+    CHANGED = "changed", _("Se modifica la calificación")

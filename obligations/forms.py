@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import MultipleFileField
 from lib.uploads import allowed_extensions_text, validate_upload
-from obligations import services
-from obligations.choices import WorkflowState
-from obligations.models import Assessment, Evidence, ReviewCycle
+from obligations import services, workflow
+from obligations.choices import ReplyOutcome, Status
+from obligations.models import Assessment, Evidence, Reply, ReviewCycle
+from obligations.replies import reply_answer_errors
 
 
 def _https_urls(db_field, **kwargs):
@@ -23,23 +25,29 @@ def _https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+def evidence_file_html(evidence) -> str:
+    """A stored evidence file as its original name linking to the permission-checked download,
+    with its SHA-256 — never the storage path."""
+    if evidence is None or not evidence.pk or not evidence.file:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a><br><small>SHA-256: <code>{}</code></small>',
+        reverse("obligations:evidence_download", args=[evidence.pk]),
+        evidence.download_name,
+        evidence.sha256,
+    )
+
+
 class EvidenceFileWidget(forms.ClearableFileInput):
-    """A file input that never links to the storage path: a stored file is shown as its
-    original name, SHA-256 and a link to the permission-checked download view."""
+    """A file input that never links to the storage path (see `evidence_file_html`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.evidence = None
 
     def render(self, name, value, attrs=None, renderer=None):
-        evidence = self.evidence
-        if evidence is not None and evidence.pk and evidence.file:
-            return format_html(
-                '<a href="{}">{}</a><br><small>SHA-256: <code>{}</code></small>',
-                reverse("obligations:evidence_download", args=[evidence.pk]),
-                evidence.download_name,
-                evidence.sha256,
-            )
+        if self.evidence is not None and self.evidence.pk and self.evidence.file:
+            return evidence_file_html(self.evidence)
         return super().render(name, None, attrs, renderer)
 
 
@@ -79,18 +87,14 @@ class EvidenceForm(forms.ModelForm):
         instance = self.instance
         if instance.assessment_id and self.has_changed():
             assessment = Assessment.objects.select_related("cycle").get(pk=instance.assessment_id)
-            if assessment.is_locked and (not instance.pk or set(self.changed_data) - Evidence.CHANGEABLE_WHEN_LOCKED):
-                raise ValidationError(
-                    _(
-                        "La evaluación está validada o su ciclo publicado: su evidencia no puede agregarse, "
-                        "modificarse ni eliminarse (sólo marcarse como publicable)."
-                    )
-                )
+            refusal = workflow.evidence_refusal(assessment)
+            if refusal and (not instance.pk or set(self.changed_data) - Evidence.CHANGEABLE_WHEN_LOCKED):
+                raise ValidationError(refusal)
         return cleaned
 
     def save(self, commit=True):
         if self._upload_info is not None:
-            services.attach_upload(self.instance, self.cleaned_data["file"], self._upload_info)
+            self.instance.attach(self.cleaned_data["file"], self._upload_info)
         return super().save(commit)
 
 
@@ -108,8 +112,9 @@ class EvidenceInlineFormSet(BaseInlineFormSet):
             if not hasattr(form, "cleaned_data") or not form.cleaned_data:
                 continue
             if self.can_delete and self._should_delete_form(form):
-                if form.instance.pk and assessment.is_locked:
-                    raise ValidationError(_("La evidencia de una evaluación validada no puede eliminarse."))
+                refusal = workflow.evidence_refusal(assessment)
+                if form.instance.pk and refusal:
+                    raise ValidationError(refusal)
                 continue
             items.append(form.instance)
         errors = assessment.rating_errors(evidence=items)
@@ -149,10 +154,9 @@ class AssessmentForm(forms.ModelForm):
             data[self.add_prefix("expected_version")] = current.version
             self.data = data
             raise ValidationError(conflict.message, code="conflict") from None
-        if current.cycle.is_published or current.workflow_state != WorkflowState.DRAFT:
-            raise ValidationError(
-                _("Sólo se califican borradores de ciclos no publicados; devuelva la evaluación a borrador.")
-            )
+        refusal = workflow.edit_refusal(current)
+        if refusal:
+            raise ValidationError(refusal)
         return cleaned
 
     def _post_clean(self):
@@ -178,3 +182,45 @@ class ReturnToDraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Quedará en el historial de la evaluación."),
     )
+
+
+# --- Right of reply ------------------------------------------------------------------
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Réplica"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Sólo se admite una réplica por calificación; no podrá modificarla después."),
+    )
+    documents = MultipleFileField(label=_("Documentos de soporte"))
+
+
+class ReplyAnswerAdminForm(forms.ModelForm):
+    """The auditors' answer to a reply (kept or changed, with the reason)."""
+
+    outcome = forms.ChoiceField(label=_("Resolución"), choices=ReplyOutcome.choices)
+    response = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 5}))
+    new_status = forms.ChoiceField(
+        label=_("Estatus nuevo"), choices=[("", "---------"), *Status.choices], required=False
+    )
+
+    class Meta:
+        model = Reply
+        fields = ["outcome", "response", "new_status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = Reply.objects.select_related("assessment__cycle").get(pk=self.instance.pk)
+        for message in reply_answer_errors(
+            stored,
+            outcome=cleaned.get("outcome", ""),
+            response=cleaned.get("response", ""),
+            new_status=cleaned.get("new_status") or "",
+        ):
+            self.add_error(None, message)
+        return cleaned
+
+    def _post_clean(self):
+        """The answer is saved by the service (obligations.replies.answer_reply),
+        not by assigning fields to the instance."""

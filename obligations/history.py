@@ -1,5 +1,5 @@
-"""Readable audit trail: the django-simple-history records of an assessment and of its
-evidence, as a timeline of "who, when, what field, before → after".
+"""Readable audit trail: the django-simple-history records of a record (an assessment and its
+evidence, a request, an answer, a reply...) as a timeline of "who, when, what field, before → after".
 
 Records are never pruned (no clean_old_history anywhere): audits are reopened years later.
 """
@@ -46,6 +46,10 @@ REASONS = {
     "validate": gettext_lazy("validación"),
     "return": gettext_lazy("devolución a borrador"),
     "publishable": gettext_lazy("marcada como publicable (testada)"),
+    "sent": gettext_lazy("envío"),
+    "submitted": gettext_lazy("envío"),
+    "answered": gettext_lazy("respuesta"),
+    "information request": gettext_lazy("solicitud de información"),
 }
 ACTIONS = {"+": gettext_lazy("creó"), "~": gettext_lazy("modificó"), "-": gettext_lazy("eliminó")}
 
@@ -91,7 +95,9 @@ def _users_for(records, model, fields) -> dict:
     return {u.pk: (u.get_full_name() or u.username) for u in get_user_model().objects.filter(pk__in=ids)}
 
 
-def _timeline(model, records, fields, subject) -> list[Entry]:
+def timeline(model, records, fields, subject=None) -> list[Entry]:
+    """Entries of `records` (historical rows of `model`, oldest first) for the given fields."""
+    subject = subject or (lambda record: str(model._meta.verbose_name).capitalize())
     records = list(records)
     users = _users_for(records, model, fields)
     previous: dict = {}
@@ -125,13 +131,13 @@ def _timeline(model, records, fields, subject) -> list[Entry]:
 
 def assessment_timeline(assessment: Assessment) -> list[Entry]:
     """Every recorded change of the assessment and of its evidence, oldest first."""
-    own = _timeline(
+    own = timeline(
         Assessment,
         assessment.history.order_by("history_date", "history_id"),
         ASSESSMENT_FIELDS,
         lambda r: _("Evaluación"),
     )
-    evidence = _timeline(
+    evidence = timeline(
         Evidence,
         Evidence.history.filter(assessment_id=assessment.pk).order_by("history_date", "history_id"),
         EVIDENCE_FIELDS,
@@ -141,7 +147,7 @@ def assessment_timeline(assessment: Assessment) -> list[Entry]:
 
 
 def evidence_timeline(evidence: Evidence) -> list[Entry]:
-    return _timeline(
+    return timeline(
         Evidence,
         evidence.history.order_by("history_date", "history_id"),
         EVIDENCE_FIELDS,

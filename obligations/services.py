@@ -7,11 +7,10 @@ once cannot both win. Views and admin actions call these; they never reimplement
 Contract for other modules:
     open_cycle(slug=, name_es=, period_start=, period_end=, by=, ...) -> ReviewCycle
     close_cycle(cycle, by) -> ReviewCycle
-    publish_cycle(cycle, by) -> ReviewCycle          (then reports.services.freeze_cycle, if present)
+    publish_cycle(cycle, by) -> ReviewCycle          (sends `cycle_published`: reports freezes the scorecards)
     save_rating(assessment, by, expected_version=, status=, rationale=, source_reference=) -> Assessment
-    submit(assessment, by) -> Assessment
-    validate(assessment, by) -> Assessment
-    return_to_draft(assessment, by, reason) -> Assessment
+    transition(assessment, name, by, reason="") -> Assessment   (obligations.workflow's table)
+    submit / validate / return_to_draft: the three transitions by name
     add_evidence(assessment, by, upload=None, **fields) -> Evidence
     mark_publishable(evidence, by) -> Evidence
 Errors: WorkflowError (a refused transition, Spanish message), ConflictError (stale version).
@@ -19,24 +18,36 @@ Errors: WorkflowError (a refused transition, Spanish message), ConflictError (st
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from obligations import workflow
 from obligations.choices import CycleState, EvidenceKind, WorkflowState
-from obligations.models import Assessment, Evidence, Obligation, Responsibility, ReviewCycle
-from obligations.models.review import LockedError
+from obligations.models import Assessment, Evidence, LockedError, Obligation, Responsibility, ReviewCycle
+from obligations.signals import cycle_published
+from obligations.workflow import WorkflowError
 
-
-class WorkflowError(ValidationError):
-    """A transition the rules refuse (wrong state, self-validation, missing rationale...)."""
+__all__ = [
+    "ConflictError",
+    "WorkflowError",
+    "add_evidence",
+    "check_version",
+    "close_cycle",
+    "mark_publishable",
+    "open_cycle",
+    "publish_cycle",
+    "return_to_draft",
+    "save_rating",
+    "submit",
+    "transition",
+    "validate",
+]
 
 
 @dataclass(frozen=True)
@@ -245,7 +256,7 @@ def close_cycle(cycle: ReviewCycle, by) -> ReviewCycle:
 @transaction.atomic
 def publish_cycle(cycle: ReviewCycle, by) -> ReviewCycle:
     """closed → published, once every assessment is validated. From then on the cycle is
-    read-only; its scorecards are frozen (reports.services.freeze_cycle, when available)."""
+    read-only. Sends `cycle_published`: the reports app freezes the cycle's scorecards."""
     pending = cycle.assessments.exclude(workflow_state=WorkflowState.VALIDATED).count()
     if pending:
         raise WorkflowError(
@@ -253,18 +264,8 @@ def publish_cycle(cycle: ReviewCycle, by) -> ReviewCycle:
             % {"cycle": cycle, "n": pending}
         )
     _set_cycle_state(cycle, by, CycleState.CLOSED, CycleState.PUBLISHED, "publish")
-    freeze = _freeze_cycle_function()
-    if freeze is not None:
-        freeze(cycle)
+    cycle_published.send(sender=ReviewCycle, cycle=cycle, by=by)
     return cycle
-
-
-def _freeze_cycle_function():
-    try:
-        module = importlib.import_module("reports.services")
-    except ImportError:
-        return None
-    return getattr(module, "freeze_cycle", None)
 
 
 # --- assessments ----------------------------------------------------------------------
@@ -284,7 +285,9 @@ def save_rating(
     editor loaded; if someone saved since, ConflictError says what they changed."""
     current = _lock(assessment)
     check_version(current, expected_version)
-    current.check_editable()
+    refusal = workflow.edit_refusal(current)
+    if refusal:
+        raise LockedError(refusal)
     values = {"status": status, "rationale": rationale, "source_reference": source_reference}
     changed = False
     for field, value in values.items():
@@ -299,102 +302,50 @@ def save_rating(
 
 
 @transaction.atomic
+def transition(assessment: Assessment, name: str, by, *, reason: str = "") -> Assessment:
+    """Apply a workflow transition (obligations.workflow.TRANSITIONS) to the stored row, under
+    a lock, with its history record. Raises WorkflowError naming why it is refused."""
+    current = _lock(assessment)
+    workflow.apply(current, name, by, reason=reason)
+    _save(current, by, name)
+    return _sync(assessment, current)
+
+
 def submit(assessment: Assessment, by) -> Assessment:
     """draft → submitted, for validation by another auditor."""
-    current = _lock(assessment)
-    if current.cycle.state == CycleState.PUBLISHED:
-        raise WorkflowError(_("El ciclo está publicado: es de sólo lectura."))
-    if current.workflow_state != WorkflowState.DRAFT:
-        raise WorkflowError(
-            _("Sólo se envían borradores; ésta está «%(state)s».") % {"state": current.get_workflow_state_display()}
-        )
-    if not current.status:
-        raise WorkflowError(_("Asigne un estatus antes de enviar a validación."))
-    _raise_rating_errors(current)
-    current.workflow_state = WorkflowState.SUBMITTED
-    current.submitted_at = timezone.now()
-    current.return_reason = ""
-    if current.reviewer_id is None:
-        current.reviewer = by
-    _save(current, by, "submit")
-    return _sync(assessment, current)
+    return transition(assessment, workflow.SUBMIT, by)
 
 
-@transaction.atomic
 def validate(assessment: Assessment, by) -> Assessment:
     """submitted → validated, by an auditor other than the one who rated it."""
-    current = _lock(assessment)
-    if current.cycle.state == CycleState.PUBLISHED:
-        raise WorkflowError(_("El ciclo está publicado: es de sólo lectura."))
-    if current.workflow_state != WorkflowState.SUBMITTED:
-        raise WorkflowError(
-            _("Sólo se validan evaluaciones enviadas; ésta está «%(state)s».")
-            % {"state": current.get_workflow_state_display()}
-        )
-    if current.reviewer_id == by.pk:
-        raise WorkflowError(_("No puede validar su propia evaluación: debe validarla otra persona auditora."))
-    _raise_rating_errors(current)
-    current.workflow_state = WorkflowState.VALIDATED
-    current.validator = by
-    current.validated_at = timezone.now()
-    _save(current, by, "validate")
-    return _sync(assessment, current)
+    return transition(assessment, workflow.VALIDATE, by)
 
 
-@transaction.atomic
 def return_to_draft(assessment: Assessment, by, reason: str) -> Assessment:
     """submitted or validated → draft, with a written reason (kept in the history)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(_("Indique el motivo de la devolución a borrador."))
-    current = _lock(assessment)
-    if current.cycle.state == CycleState.PUBLISHED:
-        raise WorkflowError(_("El ciclo está publicado: es de sólo lectura."))
-    if current.workflow_state == WorkflowState.DRAFT:
-        raise WorkflowError(_("La evaluación ya está en borrador."))
-    current.workflow_state = WorkflowState.DRAFT
-    current.return_reason = reason
-    current.validator = None
-    current.validated_at = None
-    current.submitted_at = None
-    _save(current, by, "return")
-    return _sync(assessment, current)
+    return transition(assessment, workflow.RETURN, by, reason=reason or "")
 
 
 # --- evidence -------------------------------------------------------------------------
 
 
 @transaction.atomic
-def add_evidence(assessment: Assessment, by, *, upload=None, **fields) -> Evidence:
+def add_evidence(assessment: Assessment, by, *, upload=None, info=None, **fields) -> Evidence:
     """Record an evidence item (a checked file, a link, an official reply, a public source).
     Refused once the assessment is validated or its cycle published."""
     current = _lock(assessment)
-    if current.is_locked:
-        raise LockedError(
-            _("La evaluación está validada o su ciclo publicado: no admite nuevas evidencias; devuélvala a borrador.")
-        )
+    refusal = workflow.evidence_refusal(current)
+    if refusal:
+        raise LockedError(refusal)
     evidence = Evidence(assessment=current, submitted_by=by, **fields)
     if upload is not None:
-        attach_upload(evidence, upload)
+        evidence.attach(upload, info)
         if "kind" not in fields:
             evidence.kind = EvidenceKind.FILE
     evidence.full_clean()
     evidence._history_user = by
     evidence.save()
     return evidence
-
-
-def attach_upload(evidence: Evidence, upload, info=None) -> None:
-    """Check the file (lib.uploads.validate_upload) and set file, name, type, size and hash."""
-    from lib.uploads import validate_upload
-
-    info = info or validate_upload(upload)
-    upload.name = info.original_name  # the stored name is generated; only its extension is used
-    evidence.original_filename = info.original_name
-    evidence.content_type = info.content_type
-    evidence.size = info.size
-    evidence.sha256 = info.sha256
-    evidence.file = upload
 
 
 def mark_publishable(evidence: Evidence, by) -> Evidence:

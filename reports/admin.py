@@ -1,7 +1,6 @@
 """Report jobs in the admin: auditors see every job, request a report (the add form)
-and retry failed ones (an action). Every hook asks `agencies.access.is_auditor`; the
-queryset goes through `ReportJob.objects.visible_to`; creation goes through
-`reports.jobs.request_report`."""
+and retry failed ones (an action). Access through compliance.admin.PolicyAdmin; creation goes
+through `reports.jobs.request_report`."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import is_auditor
+from compliance.admin import PolicyAdmin
 from reports import jobs
 from reports.models import JobState, ReportJob, ReportKind
 
@@ -32,7 +31,7 @@ class ReportRequestForm(forms.ModelForm):
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
+class ReportJobAdmin(PolicyAdmin):
     form = ReportRequestForm
     list_display = [
         "id",
@@ -75,17 +74,6 @@ class ReportJobAdmin(admin.ModelAdmin):
         "download_link",
     ]
 
-    # --- access: auditors only -------------------------------------------------------
-
-    def has_module_permission(self, request):
-        return is_auditor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_auditor(request.user)
-
-    def has_add_permission(self, request):
-        return is_auditor(request.user)
-
     def has_change_permission(self, request, obj=None):
         return False  # jobs change only through the service (retry action)
 
@@ -93,7 +81,7 @@ class ReportJobAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return ReportJob.objects.visible_to(request.user).select_related("cycle", "agency", "requested_by")
+        return super().get_queryset(request).select_related("cycle", "agency", "requested_by")
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -131,7 +119,7 @@ class ReportJobAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("report_jobs:download", args=[obj.pk]), gettext("Descargar PDF")
         )
 
-    @admin.action(description=_("Reintentar los trabajos fallidos seleccionados"))
+    @admin.action(description=_("Reintentar los trabajos fallidos seleccionados"), permissions=["view"])
     def retry_failed(self, request, queryset):
         failed = list(queryset.filter(state=JobState.FAILED))
         for job in failed:

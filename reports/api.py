@@ -3,7 +3,7 @@
 Plain Django views rather than Django REST framework: the API is four read-only lists of data
 that is public by definition, with a handful of exact-match filters and page-number
 pagination. DRF would add a dependency plus its own authentication, permission, throttling and
-renderer settings that would have to be kept aligned with `agencies.access`; here the whole
+renderer settings that would have to be kept aligned with `agencies.policy`; here the whole
 API is one access rule (`visible_to(AnonymousUser())`, whoever is logged in, so a shared cache
 never stores an auditor's view), ~150 lines of views, and a hand-written OpenAPI 3.0 document
 (`openapi.json`) checked by `openapi-spec-validator` in the tests.
@@ -32,16 +32,18 @@ from django.views.decorators.http import require_safe
 from agencies.choices import AgencyKind, OrderOfGovernment
 from agencies.models import Agency
 from obligations.choices import Component, Level, Status
-from obligations.exports import OPEN_DATA_COLUMNS, assessment_row, with_export_relations
 from obligations.models import ReviewCycle
-from reports.public_views import (
+from reports.open_data import (
     AGENCY_COLUMNS,
+    ASSESSMENT_COLUMNS,
     OBLIGATION_COLUMNS,
     agency_row,
+    assessment_row,
     obligation_row,
     public_agencies,
     public_assessments,
     public_obligations,
+    with_export_relations,
 )
 
 DEFAULT_PAGE_SIZE = 100
@@ -220,7 +222,7 @@ def obligations(request):
 
 @_list_view
 def assessments(request):
-    """Ratings of published cycles, in the open-data format (obligations.exports)."""
+    """Ratings of published cycles, in the open-data format (reports.open_data)."""
     _check_params(request, ("cycle", "agency", "obligation", "status", "component", "level"))
     queryset = public_assessments()
     if cycle := request.GET.get("cycle", "").strip():
@@ -422,7 +424,7 @@ def openapi_document(server_url: str) -> dict:
                 "Assessment": {
                     "type": "object",
                     "properties": _string_props(
-                        OPEN_DATA_COLUMNS,
+                        ASSESSMENT_COLUMNS,
                         {
                             "level": {"type": "integer"},
                             "component": {"type": "string", "enum": list(Component.values)},

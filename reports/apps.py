@@ -16,6 +16,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reportes")
 
     def ready(self):
+        from obligations.signals import cycle_published
+        from reports.snapshots import freeze_on_publication
+
+        cycle_published.connect(freeze_on_publication, dispatch_uid="reports_freeze_on_publication")
         argv = " ".join(sys.argv)
         # runserver's autoreloader imports the project twice; speak only in the serving child.
         reloader_parent = "runserver" in argv and "--noreload" not in argv and os.environ.get("RUN_MAIN") != "true"

@@ -1,8 +1,10 @@
 """Filters of the national panorama (django-filter), over agencies the user may see.
 
-The component and status filters keep the agencies that have, in the chosen cycle, an
-assessment of an obligation of that component / with that status. The cycle is given to the
-filterset by the view (`PanoramaFilterSet(data, queryset=..., cycle=cycle, user=user)`).
+Query parameters of the site are Spanish (docs/configuration.md): `q` (search), `gobierno`
+(order of government), `componente`, `estatus`, and on the page `ciclo` and `orden` (the sort).
+The component and status filters keep the agencies that have, in the chosen cycle, an assessment
+of an obligation of that component / with that status. The cycle and the user are given by the
+view (`PanoramaFilterSet(data, queryset=..., cycle=cycle, user=user)`).
 """
 
 import django_filters
@@ -17,28 +19,27 @@ from obligations.models import Assessment
 
 class PanoramaFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Buscar"), method="filter_q")
-    order = django_filters.ChoiceFilter(
-        label=_("Orden de gobierno"), choices=OrderOfGovernment.choices, empty_label=_("Todos")
+    gobierno = django_filters.ChoiceFilter(
+        label=_("Orden de gobierno"), field_name="order", choices=OrderOfGovernment.choices, empty_label=_("Todos")
     )
-    component = django_filters.ChoiceFilter(
+    componente = django_filters.ChoiceFilter(
         label=_("Componente"), choices=Component.choices, method="filter_component", empty_label=_("Todos")
     )
-    status = django_filters.ChoiceFilter(
+    estatus = django_filters.ChoiceFilter(
         label=_("Estatus"), choices=Status.choices, method="filter_status", empty_label=_("Todos")
     )
 
     class Meta:
         model = Agency
-        fields = ["q", "order", "component", "status"]
+        fields = ["q", "gobierno", "componente", "estatus"]
 
-    def __init__(self, *args, cycle=None, user=None, **kwargs):
+    def __init__(self, *args, cycle, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.cycle = cycle
         self.user = user
 
     def _assessments(self):
-        qs = Assessment.objects.visible_to(self.user) if self.user is not None else Assessment.objects.all()
-        return qs.filter(cycle=self.cycle, agency=OuterRef("pk"))
+        return Assessment.objects.visible_to(self.user).filter(cycle=self.cycle, agency=OuterRef("pk"))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -1,7 +1,7 @@
 """Report jobs on the site: request a PDF, poll its progress, download it.
 
 Thin views: access through `ReportJob.objects.visible_to(user)` and
-`reports.jobs.can_request` (both built on agencies.access); anything outside the user's
+`reports.jobs.can_request` (both agencies.policy); anything outside the user's
 scope answers 404.
 """
 
@@ -11,7 +11,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,48 +18,8 @@ from agencies.models import Agency
 from lib.downloads import attachment_response
 from obligations.models import ReviewCycle
 from reports import jobs
+from reports.jobs import job_message, job_payload
 from reports.models import JobState, ReportJob, ReportKind
-
-
-def job_payload(job: ReportJob) -> dict:
-    """What the progress widget shows (also the JSON of the status endpoint)."""
-    payload = {
-        "id": job.pk,
-        "state": job.state,
-        "state_label": job.get_state_display(),
-        "progress": job.progress,
-        "step": job.step,
-        "language": job.language,
-        "status_url": reverse("report_jobs:status", args=[job.pk]),
-        "reused": bool(getattr(job, "reused", False)),
-        "message": job_message(job),
-    }
-    if job.state == JobState.DONE:
-        payload["download_url"] = reverse("report_jobs:download", args=[job.pk])
-        payload["page_count"] = job.page_count
-        payload["sha256"] = job.sha256
-        payload["fingerprint"] = job.data_fingerprint
-    if job.state == JobState.FAILED:
-        payload["error"] = job.error
-        payload["retry_url"] = reverse("report_jobs:retry", args=[job.pk])
-    return payload
-
-
-def job_message(job: ReportJob) -> str:
-    if job.state == JobState.DONE:
-        if getattr(job, "reused", False):
-            return _("Ya existía un reporte idéntico generado con los mismos datos: puede descargarlo.")
-        return _("El reporte está listo (%(n)s páginas).") % {"n": job.page_count}
-    if job.state == JobState.FAILED:
-        return _("No se pudo generar el reporte: %(error)s") % {"error": job.error}
-    if job.state == JobState.QUEUED and job.enqueued_at is None:
-        return _(
-            "Su reporte quedó en cola. El servicio de tareas no responde en este momento; "
-            "se enviará automáticamente en cuanto esté disponible."
-        )
-    if job.state == JobState.QUEUED:
-        return _("Su reporte está en cola.")
-    return _("Generando el reporte: %(step)s") % {"step": job.step}
 
 
 def _wants_json(request) -> bool:

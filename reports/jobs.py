@@ -27,14 +27,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies import access
+from agencies import policy
 from obligations.choices import CycleState
+from obligations.models import Assessment, Evidence, Obligation, RecommendationFollowUp
+from reports import pdf
 from reports.models import JobState, ReportJob, ReportKind, ReportLanguage
 
 logger = logging.getLogger(__name__)
@@ -50,20 +55,18 @@ class ReportNotAllowed(Exception):
 # --- Who may request what ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReportTarget:
+    """What a report is about: the object of the policy's REQUEST_REPORT action."""
+
+    kind: str
+    cycle: object
+    agency: object = None
+
+
 def can_request(user, kind: str, cycle, agency=None) -> bool:
-    """Auditors: any report of any cycle. Secretariat: any agency and the national report
-    of published cycles. A liaison: their own agencies' reports of published cycles."""
-    if kind not in ReportKind.values or (kind == ReportKind.AGENCY) != (agency is not None):
-        return False
-    if access.sees_unpublished(user):
-        return True
-    if cycle.state != CycleState.PUBLISHED:
-        return False
-    if access.is_secretariat(user):
-        return True
-    if access.is_liaison(user):
-        return kind == ReportKind.AGENCY and agency.pk in access.liaison_agency_ids(user)
-    return False
+    """agencies.policy decides (Action.REQUEST_REPORT)."""
+    return policy.can(user, policy.Action.REQUEST_REPORT, ReportTarget(kind, cycle, agency))
 
 
 # --- Data fingerprint --------------------------------------------------------------------
@@ -74,7 +77,6 @@ def data_fingerprint(kind: str, cycle, agency=None) -> str:
     rationale and workflow state, the evidence, the obligations' catalogue entries and the
     recommendations' follow-up. Printed on every page, so a paper copy can be checked
     against the system (`manage.py build_report --fingerprint`)."""
-    from obligations.models import Assessment, Evidence, Obligation, RecommendationFollowUp
 
     assessments = Assessment.objects.filter(cycle=cycle)
     evidence = Evidence.objects.filter(assessment__cycle=cycle)
@@ -174,11 +176,12 @@ def _reusable_done_job(params_key: str, fingerprint: str) -> ReportJob | None:
     return None
 
 
+BUILD_TASK = "reports.build_report"  # reports.tasks.build_report, by name: the tasks import this module
+
+
 def enqueue(job_id: int) -> bool:
     """Publish the report task for a queued job. With the broker down, log it and leave
     the job queued (no `enqueued_at`): `requeue_lost_jobs` publishes it later."""
-    from reports.tasks import build_report
-
     task_id = uuid.uuid4().hex
     updated = ReportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
         task_id=task_id, enqueued_at=timezone.now()
@@ -186,7 +189,7 @@ def enqueue(job_id: int) -> bool:
     if not updated:
         return False
     try:
-        build_report.apply_async(
+        current_app.signature(BUILD_TASK).apply_async(
             (job_id,),
             task_id=task_id,
             retry=True,
@@ -301,11 +304,6 @@ class Outcome:
 def run_job(job_id: int, task_id: str, hostname: str = "") -> Outcome:
     """Build the PDF of a job: claim, fingerprint, render, store, finish. Transient errors
     propagate (the task retries); any other error fails the job with a readable message."""
-    from celery.exceptions import SoftTimeLimitExceeded
-    from django.db import InterfaceError, OperationalError
-
-    from reports import pdf
-
     job = claim_job(job_id, task_id, hostname)
     if job is None:
         return Outcome("skipped")
@@ -421,8 +419,6 @@ def mark_stale_jobs_failed(now=None) -> int:
 def requeue_lost_jobs(now=None) -> int:
     """Publish again the queued jobs that no worker picked up: never published (broker
     down at request time) or published so long ago that the message must be lost."""
-    from django.db.models import Q
-
     now = now or timezone.now()
     lost_after = timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600))
     ids = list(
@@ -439,3 +435,47 @@ def requeue_lost_jobs(now=None) -> int:
 
 def check_jobs() -> dict:
     return {"stale_failed": mark_stale_jobs_failed(), "requeued": requeue_lost_jobs()}
+
+
+# --- What the site shows of a job -------------------------------------------------------
+
+
+def job_payload(job: ReportJob) -> dict:
+    """What the progress widget shows (also the JSON of the status endpoint)."""
+    payload = {
+        "id": job.pk,
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "progress": job.progress,
+        "step": job.step,
+        "language": job.language,
+        "status_url": reverse("report_jobs:status", args=[job.pk]),
+        "reused": bool(getattr(job, "reused", False)),
+        "message": job_message(job),
+    }
+    if job.state == JobState.DONE:
+        payload["download_url"] = reverse("report_jobs:download", args=[job.pk])
+        payload["page_count"] = job.page_count
+        payload["sha256"] = job.sha256
+        payload["fingerprint"] = job.data_fingerprint
+    if job.state == JobState.FAILED:
+        payload["error"] = job.error
+        payload["retry_url"] = reverse("report_jobs:retry", args=[job.pk])
+    return payload
+
+
+def job_message(job: ReportJob) -> str:
+    if job.state == JobState.DONE:
+        if getattr(job, "reused", False):
+            return _("Ya existía un reporte idéntico generado con los mismos datos: puede descargarlo.")
+        return _("El reporte está listo (%(n)s páginas).") % {"n": job.page_count}
+    if job.state == JobState.FAILED:
+        return _("No se pudo generar el reporte: %(error)s") % {"error": job.error}
+    if job.state == JobState.QUEUED and job.enqueued_at is None:
+        return _(
+            "Su reporte quedó en cola. El servicio de tareas no responde en este momento; "
+            "se enviará automáticamente en cuanto esté disponible."
+        )
+    if job.state == JobState.QUEUED:
+        return _("Su reporte está en cola.")
+    return _("Generando el reporte: %(step)s") % {"step": job.step}

@@ -26,6 +26,14 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from agencies.models import Agency
+from agencies.policy import SYSTEM
+from lib.i18n import is_english
+from obligations.choices import Component, Status
+from obligations.models import Evidence
+from reports import charts, labels, scorecards, scoring
+from reports.models import ReportKind
+
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
@@ -115,8 +123,6 @@ def build_report(
     generated_at=None,
 ) -> BuiltReport:
     """Render an agency scorecard report or the national report of a cycle."""
-    from reports.models import ReportKind
-
     progress = progress or (lambda percent, step: None)
     with translation.override("en" if language == "en" else settings.LANGUAGE_CODE):
         progress(15, _("Calculando los puntajes"))
@@ -162,19 +168,15 @@ def page_strings(title: str, fingerprint: str, generated_at) -> dict:
 
 
 def common_context(cycle, fingerprint: str, generated_at=None) -> dict:
-    from obligations.choices import Status
-    from reports import scoring
-
     method = scoring.get_method(cycle.methodology_version)
     weights = []
     for value, label in Status.choices:
         weight = method.value(value)
         weights.append({"status": value, "label": label, "weight": weight})
-    english = (translation.get_language() or "").startswith("en")
 
     def long_date(day) -> str:
         text = date_format(day, "DATE_FORMAT")
-        return text if english else text.lower()  # "15 de junio de 2012"
+        return text if is_english() else text.lower()  # "15 de junio de 2012"
 
     return {
         "cycle": cycle,
@@ -189,19 +191,9 @@ def common_context(cycle, fingerprint: str, generated_at=None) -> dict:
     }
 
 
-def _status_labels() -> dict:
-    from obligations.choices import Status
-
-    labels = dict(Status.choices)
-    labels["unrated"] = _("Sin calificar")
-    return labels
-
-
 def _evidence_by_assessment(cycle, agency=None) -> dict[int, list[dict]]:
     """Evidence references of every assessment (one query). Confidential items show only
     that they exist (date and hash prefix), never their title or description."""
-    from obligations.models import Evidence
-
     qs = Evidence.objects.filter(assessment__cycle=cycle)
     if agency is not None:
         qs = qs.filter(assessment__agency=agency)
@@ -229,9 +221,6 @@ def _component_items(components) -> list[tuple[str, float | None]]:
 def agency_charts(card) -> dict:
     """The scorecard page's charts (reports.charts, same arguments as reports.views), with
     ids unique within the document (the national report holds every agency's charts)."""
-    from reports import charts
-
-    labels = {key: str(label) for key, label in _status_labels().items()}
     agency = card.agency.acronym
     return {
         "components": charts.score_bars(
@@ -243,22 +232,20 @@ def agency_charts(card) -> dict:
         "statuses": charts.status_bar(
             card.overall.get("counts", {}),
             title=_("Obligaciones por estatus"),
-            labels=labels,
+            labels=labels.status_labels(),
             chart_id=f"pdf-{agency}-statuses",
         ),
     }
 
 
 def _section(card, evidence: dict[int, list[dict]]) -> dict:
-    """One agency's part of a report, from `reports.services.agency_scorecard`; components
+    """One agency's part of a report, from `reports.scorecards.agency_scorecard`; components
     in the catalogue's order."""
-    from obligations.choices import Component
-
-    labels = _status_labels()
+    statuses = labels.status_labels()
     rows = [
         {
             **row,
-            "status_label": labels.get(row["status"], row["status"]),
+            "status_label": statuses.get(row["status"], row["status"]),
             "evidence": evidence.get(row["assessment_id"], []),
         }
         for row in card.rows
@@ -283,24 +270,18 @@ def _section(card, evidence: dict[int, list[dict]]) -> dict:
 
 
 def agency_context(cycle, agency) -> dict:
-    from reports import services
-
-    card = services.agency_scorecard(cycle, agency)
+    card = scorecards.agency_scorecard(cycle, agency, SYSTEM, with_evidence=False)
     return {"section": _section(card, _evidence_by_assessment(cycle, agency)), "sections": []}
 
 
 def national_context(cycle, progress: Progress | None = None) -> dict:
-    from agencies.models import Agency
-    from obligations.choices import Component
-    from reports import charts, services
-
-    panorama = services.national_panorama(cycle)
+    panorama = scorecards.national_panorama(cycle, SYSTEM)
     evidence = _evidence_by_assessment(cycle)
     acronyms = [row["acronym"] for row in panorama.agencies]
     agencies = {a.acronym: a for a in Agency.objects.filter(acronym__in=acronyms)}
     sections = []
     for index, acronym in enumerate(acronyms):
-        card = services.agency_scorecard(cycle, agencies[acronym])
+        card = scorecards.agency_scorecard(cycle, agencies[acronym], SYSTEM, with_evidence=False)
         sections.append(_section(card, evidence))
         if progress and index % 5 == 0:
             progress(15 + int(30 * index / max(len(acronyms), 1)), _("Dependencia %(a)s") % {"a": acronym})

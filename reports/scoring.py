@@ -1,8 +1,8 @@
 """The scoring method: pure functions over plain data (no ORM, no Django).
 
 Inputs are `Rating` tuples (obligation code, component, status); outputs are numbers and
-small frozen dataclasses. `reports.services` turns database rows into `Rating`s and stores
-what these functions return.
+small frozen dataclasses. `reports.computing` turns database rows into `Rating`s, and
+`reports.snapshots` stores what these functions return for published cycles.
 
 Methods are versioned: a review cycle names the version it is scored with
 (`ReviewCycle.methodology_version`) and `METHODS[version]` holds the weights. A published
@@ -34,6 +34,11 @@ UNCHANGED = "unchanged"
 NEW = "new"
 
 DEFAULT_METHOD = "cndh-2019-v1"
+
+
+def normalize(status: str | None) -> str:
+    """A status identifier, or UNRATED for a draft without one (the one normalisation)."""
+    return status if status in STATUSES else UNRATED
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ class Rating:
 
     @property
     def normalized_status(self) -> str:
-        return self.status if self.status in STATUSES else UNRATED
+        return normalize(self.status)
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ def summarize(statuses: Iterable[str], method: Method) -> Summary:
     total = applicable = informed = 0
     points = 0.0
     for raw in statuses:
-        status = raw if raw in STATUSES else UNRATED
+        status = normalize(raw)
         counts[status] += 1
         total += 1
         value = method.value(status)
@@ -204,7 +209,9 @@ def obligation_trends(
     With no previous cycle at all, every scored obligation is NEW."""
     previous = previous or {}
     return {
-        code: trend(method.value(_norm(status)), method.value(_norm(previous[code])) if code in previous else None)
+        code: trend(
+            method.value(normalize(status)), method.value(normalize(previous[code])) if code in previous else None
+        )
         for code, status in current.items()
     }
 
@@ -217,7 +224,3 @@ def component_trends(current: Scorecard, previous: Scorecard | None) -> dict[str
         result[key] = trend(summary.score, before.score if before else None)
     result["overall"] = trend(current.overall.score, previous.overall.score if previous else None)
     return result
-
-
-def _norm(status: str) -> str:
-    return status if status in STATUSES else UNRATED

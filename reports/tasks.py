@@ -5,6 +5,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from reports import jobs
 from reports.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ def heartbeat(token: str) -> None:
 def build_report(self, job_id: int) -> str:
     """Build the PDF of one ReportJob. Idempotent by job id: the job is claimed with a
     conditional update, a redelivered message for a finished job does nothing."""
-    from reports import jobs
-
     task_id = self.request.id or ""
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     logger.info("report task start job=%s redelivered=%s retries=%s", job_id, redelivered, self.request.retries)
@@ -59,6 +58,4 @@ def build_report(self, job_id: int) -> str:
 def check_report_jobs() -> dict:
     """Periodic (Celery beat): fail jobs stuck in `running` past the hard limit, and publish
     again the queued jobs no worker picked up (the broker was down when they were requested)."""
-    from reports import jobs
-
     return jobs.check_jobs()

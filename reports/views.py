@@ -1,33 +1,29 @@
-"""Scorecard pages and their downloads. Thin: access through the `visible_to` querysets,
-numbers from `reports.services`, charts from `reports.charts`."""
+"""Scorecard pages and their downloads. Thin: access through the `visible_to` querysets
+(agencies.policy), numbers from `reports.scorecards`, charts from `reports.charts`."""
 
-import csv
 import hashlib
-import io
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from agencies import access
+from agencies import policy
 from agencies.models import Agency
-from lib.formulas import escape_row
+from lib.downloads import table_response
+from lib.tabular import FORMATS
 from obligations.choices import Component, EvidenceKind, Status
-from obligations.exports import assessment_rows, write_csv, write_json
 from obligations.models import Assessment, ReviewCycle
-from reports import charts, services
+from reports import charts, labels, scorecards
 from reports.filtersets import PanoramaFilterSet
-from reports.templatetags.scorecards import STATUS_LABELS
+from reports.open_data import ASSESSMENT_COLUMNS, assessment_rows
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 BODY_CACHE_SECONDS = 24 * 60 * 60
 SORT_KEYS = {"siglas": "acronym_then", "puntaje": "score", "cobertura": "coverage", "sin_info": "no_information_share"}
 
@@ -55,8 +51,8 @@ def _component_items(components: list[dict]) -> list[tuple[str, float | None]]:
 
 
 def _label_rows(card) -> None:
-    """Display labels (services.label_rows) plus the evidence the user may see, per row."""
-    services.label_rows(card.rows)
+    """Display labels (reports.labels) plus the evidence the user may see, per row."""
+    labels.label_rows(card.rows)
     kinds = {key: str(label) for key, label in EvidenceKind.choices}
     evidence_url = _evidence_url_maker()
     for row in card.rows:
@@ -92,12 +88,11 @@ def _scorecard_body(request, card) -> str:
             "status_chart": charts.status_bar(
                 card.overall["counts"],
                 title=_("Obligaciones por estatus"),
-                labels={key: str(label) for key, label in STATUS_LABELS.items()},
+                labels=labels.status_labels(),
                 chart_id="chart-status",
             ),
             "status_rows": [
-                (key, STATUS_LABELS[key], card.overall["counts"].get(key, 0))
-                for key in list(Status.values) + ["unrated"]
+                (key, labels.STATUS_LABELS[key], card.overall["counts"].get(key, 0)) for key in labels.STATUS_ORDER
             ],
         }
         return render_to_string("reports/_scorecard_body.html", context, request=request)
@@ -125,12 +120,8 @@ def _scorecard_body(request, card) -> str:
 
 
 def _evidence_url_maker():
-    """A function pk → URL of helper C's evidence download view (None until it exists),
-    reversing once per request."""
-    try:
-        template = reverse("obligations:evidence_download", args=[987654321])
-    except NoReverseMatch:
-        return lambda pk: None
+    """A function pk → URL of the evidence download view, reversing once per request."""
+    template = reverse("obligations:evidence_download", args=[987654321])
     return lambda pk: template.replace("987654321", str(pk))
 
 
@@ -141,7 +132,7 @@ def agency_scorecard(request, acronym):
     cycles, cycle = _cycles(request)
     context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
     if cycle is not None:
-        card = services.agency_scorecard(cycle, agency, request.user)
+        card = scorecards.agency_scorecard(cycle, agency, request.user)
         context.update(card=card, body_html=_scorecard_body(request, card), then=card.agency_then)
     return render(request, "reports/agency_scorecard.html", context)
 
@@ -155,15 +146,7 @@ def agency_scorecard_data(request, acronym, fmt):
     if cycle is None or fmt not in FORMATS:
         raise Http404
     rows = assessment_rows(Assessment.objects.visible_to(request.user).filter(cycle=cycle, agency=agency))
-    return _download(rows, fmt, f"{cycle.slug}-{agency.acronym.lower()}")
-
-
-def _download(rows, fmt: str, stem: str) -> HttpResponse:
-    buffer = io.StringIO()
-    (write_csv if fmt == "csv" else write_json)(rows, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return table_response(rows, ASSESSMENT_COLUMNS, fmt, f"{cycle.slug}-{agency.acronym.lower()}")
 
 
 def _filtered_agencies(request, cycle):
@@ -175,7 +158,7 @@ def _filtered_agencies(request, cycle):
 
 def _sorted_panorama(request, cycle, chosen):
     """The panorama of the chosen agencies, sorted by ?orden= (rows without a value last)."""
-    panorama = services.national_panorama(cycle, request.user, agencies=chosen)
+    panorama = scorecards.national_panorama(cycle, request.user, agencies=chosen)
     sort = request.GET.get("orden", "siglas")
     descending = sort.startswith("-")
     key = sort.lstrip("-")
@@ -232,7 +215,7 @@ def _panorama_body(request, cycle, chosen, context) -> str:
             (cycle.slug, cycle.name_es, cycle.name_en),
             get_language(),
             sorted(request.GET.lists()),
-            access.sees_all_agencies(request.user),
+            policy.sees_all_agencies(request.user),
             list(chosen.order_by("pk").values_list("pk", "acronym", "name_es", "name_en", "order")),
         )
     )
@@ -256,7 +239,7 @@ def panorama(request):
         "filterset": filterset,
         "panorama": None,
         "columns": [(key, str(label)) for key, label in Component.choices],
-        "selected_component": request.GET.get("component") or "",
+        "selected_component": request.GET.get("componente") or "",
         "sort": request.GET.get("orden", "siglas"),
         "query_without_sort": _query_without(request, "orden"),
         "query": request.GET.urlencode(),
@@ -315,18 +298,7 @@ def panorama_scores(request, fmt):
         for key in Component.values:
             item[f"score_{key}"] = _round(row["components"].get(key))
         rows.append(item)
-    if fmt == "json":
-        body = json.dumps(rows, ensure_ascii=False, indent=1)
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=PANORAMA_COLUMNS)
-        writer.writeheader()
-        for item in rows:
-            writer.writerow(escape_row(item))
-        body = buffer.getvalue()
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{cycle.slug}-panorama.{fmt}"'
-    return response
+    return table_response(rows, PANORAMA_COLUMNS, fmt, f"{cycle.slug}-panorama")
 
 
 @login_required
@@ -340,7 +312,7 @@ def panorama_data(request, fmt):
         raise Http404
     chosen = _filtered_agencies(request, cycle)[1]
     rows = assessment_rows(Assessment.objects.visible_to(request.user).filter(cycle=cycle, agency__in=chosen))
-    return _download(rows, fmt, f"{cycle.slug}-evaluaciones")
+    return table_response(rows, ASSESSMENT_COLUMNS, fmt, f"{cycle.slug}-evaluaciones")
 
 
 def _round(value):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import obligations.models
+import obligations.models.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=255, verbose_name='título')),
                 ('description', models.TextField(blank=True, verbose_name='descripción')),
                 ('fact_date', models.DateField(help_text='Cuándo ocurrió lo que el documento prueba, no cuándo se archivó.', verbose_name='fecha del hecho')),
-                ('file', models.FileField(blank=True, storage=obligations.models.private_storage, upload_to=obligations.models.evidence_upload_to, verbose_name='archivo')),
+                ('file', models.FileField(blank=True, storage=obligations.models.files.private_storage, upload_to=obligations.models.files.GeneratedName("evidence"), verbose_name='archivo')),
                 ('original_filename', models.CharField(blank=True, max_length=255, verbose_name='nombre original')),
                 ('sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256')),
                 ('size', models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='tamaño (bytes)')),

@@ -2,8 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import obligations.models.requests
-import obligations.models.review
+import obligations.models.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -48,7 +47,7 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256')),
                 ('size', models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='tamaño (bytes)')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='registrado el')),
-                ('file', models.FileField(storage=obligations.models.review.private_storage, upload_to=obligations.models.requests.answer_document_upload_to, verbose_name='archivo')),
+                ('file', models.FileField(storage=obligations.models.files.private_storage, upload_to=obligations.models.files.GeneratedName("requests/answers"), verbose_name='archivo')),
                 ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='obligations.answer')),
                 ('evidence', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='request_document', to='obligations.evidence')),
                 ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -196,7 +195,7 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256')),
                 ('size', models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='tamaño (bytes)')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='registrado el')),
-                ('file', models.FileField(storage=obligations.models.review.private_storage, upload_to=obligations.models.requests.reply_document_upload_to, verbose_name='archivo')),
+                ('file', models.FileField(storage=obligations.models.files.private_storage, upload_to=obligations.models.files.GeneratedName("requests/replies"), verbose_name='archivo')),
                 ('reply', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='obligations.reply')),
                 ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -282,7 +281,7 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256')),
                 ('size', models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='tamaño (bytes)')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='registrado el')),
-                ('file', models.FileField(storage=obligations.models.review.private_storage, upload_to=obligations.models.requests.request_attachment_upload_to, verbose_name='archivo')),
+                ('file', models.FileField(storage=obligations.models.files.private_storage, upload_to=obligations.models.files.GeneratedName("requests/attachments"), verbose_name='archivo')),
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='obligations.informationrequest')),
                 ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

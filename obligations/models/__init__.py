@@ -2,7 +2,10 @@
 
 - catalogue: legal instruments, provisions, obligations, indicators, recommendations
 - review: review cycles, assessments and evidence
-- requests: information requests, liaisons' answers, reminders, right of reply
+- replies: the agencies' right of reply to validated ratings
+- files: how a checked upload is stored (evidence, documents)
+
+Information requests to agencies are their own app (information_requests).
 """
 
 from obligations.models.catalogue import (
@@ -16,39 +19,27 @@ from obligations.models.catalogue import (
     RecommendationFollowUp,
     Responsibility,
 )
-from obligations.models.requests import (
-    Answer,
-    AnswerDocument,
-    InformationRequest,
-    ReminderSent,
-    Reply,
-    ReplyDocument,
-    RequestAddressee,
-    RequestAttachment,
-)
-from obligations.models.review import Assessment, Evidence, ReviewCycle, evidence_upload_to, private_storage
+from obligations.models.files import GeneratedName, StoredFile, private_storage
+from obligations.models.replies import Reply, ReplyDocument
+from obligations.models.review import Assessment, Evidence, LockedError, ReviewCycle
 
 __all__ = [
-    "Answer",
-    "AnswerDocument",
-    "InformationRequest",
-    "ReminderSent",
-    "Reply",
-    "ReplyDocument",
-    "RequestAddressee",
-    "RequestAttachment",
     "Assessment",
     "Evidence",
+    "GeneratedName",
     "Indicator",
     "IndicatorValue",
     "LegalInstrument",
+    "LockedError",
     "Obligation",
     "ObligationQuerySet",
     "Provision",
     "Recommendation",
     "RecommendationFollowUp",
+    "Reply",
+    "ReplyDocument",
     "Responsibility",
     "ReviewCycle",
-    "evidence_upload_to",
+    "StoredFile",
     "private_storage",
 ]

@@ -1,20 +1,19 @@
 """Review cycles, assessments (ratings) and the evidence they rest on."""
 
-import uuid
 from datetime import date
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from obligations import workflow
 from obligations.choices import CycleState, EvidenceKind, Status, WorkflowState
 from obligations.models.base import localized as _localized
+from obligations.models.files import FileRecord, GeneratedName, private_storage
 from obligations.querysets import AssessmentQuerySet, EvidenceQuerySet, ReviewCycleQuerySet
 
 # Statuses that must rest on at least one in-period evidence item (CNDH 2019 ¶23).
@@ -74,6 +73,12 @@ class ReviewCycle(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == CycleState.PUBLISHED
+
+    def change_refusal(self) -> str | None:
+        return workflow.cycle_refusal(self)
+
+    def delete_refusal(self) -> str | None:
+        return _("Los ciclos no se eliminan: forman parte del rastro de auditoría.")
 
     def covers(self, day: date | None) -> bool:
         return day is not None and self.period_start <= day <= self.period_end
@@ -166,23 +171,19 @@ class Assessment(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        """Validated ratings and ratings of published cycles are read-only."""
-        return self.workflow_state == WorkflowState.VALIDATED or self.cycle.state == CycleState.PUBLISHED
+        """Validated ratings and ratings of published cycles are read-only (obligations.workflow)."""
+        return workflow.is_locked(self)
 
     @property
     def is_editable(self) -> bool:
-        """Only drafts of unpublished cycles can be rated (a submitted rating goes back to
-        draft first, with a reason)."""
-        return self.workflow_state == WorkflowState.DRAFT and self.cycle.state != CycleState.PUBLISHED
+        """Only drafts of unpublished cycles can be rated (obligations.workflow.edit_refusal)."""
+        return workflow.edit_refusal(self) is None
 
-    def check_editable(self) -> None:
-        if self.cycle.state == CycleState.PUBLISHED:
-            raise LockedError(_("El ciclo «%(cycle)s» está publicado: es de sólo lectura.") % {"cycle": self.cycle})
-        if self.workflow_state != WorkflowState.DRAFT:
-            raise LockedError(
-                _("La evaluación está «%(state)s»: devuélvala a borrador, con un motivo, para modificarla.")
-                % {"state": self.get_workflow_state_display()}
-            )
+    def change_refusal(self) -> str | None:
+        return workflow.edit_refusal(self)
+
+    def delete_refusal(self) -> str | None:
+        return _("Las evaluaciones no se eliminan: forman parte del rastro de auditoría.")
 
     def rating_errors(self, evidence=None) -> dict[str, list[str]]:
         """What keeps this rating from standing: a status needs a written rationale;
@@ -225,20 +226,7 @@ def _locked_assessment(pk) -> Assessment:
     return Assessment.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pk)
 
 
-def evidence_upload_to(instance, filename: str) -> str:
-    """A generated, unguessable name; the original name is kept in `original_filename`."""
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    today = timezone.now()
-    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
-def private_storage():
-    """Evidence and reports live under MEDIA_ROOT and have no public URL."""
-    # No explicit location: it follows settings.MEDIA_ROOT, also when tests override it.
-    return FileSystemStorage()
-
-
-class Evidence(models.Model):
+class Evidence(FileRecord, models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("evaluación"), on_delete=models.PROTECT, related_name="evidence"
     )
@@ -248,7 +236,7 @@ class Evidence(models.Model):
     fact_date = models.DateField(
         _("fecha del hecho"), help_text=_("Cuándo ocurrió lo que el documento prueba, no cuándo se archivó.")
     )
-    file = models.FileField(_("archivo"), upload_to=evidence_upload_to, storage=private_storage, blank=True)
+    file = models.FileField(_("archivo"), upload_to=GeneratedName("evidence"), storage=private_storage, blank=True)
     original_filename = models.CharField(_("nombre original"), max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     content_type = models.CharField(_("tipo de contenido"), max_length=100, blank=True, editable=False)
@@ -270,6 +258,8 @@ class Evidence(models.Model):
     )
     provided_by_agency = models.BooleanField(_("aportada por la dependencia"), default=False)
     created_at = models.DateTimeField(_("registrada el"), default=timezone.now, editable=False)
+
+    default_download_name = "evidencia"
 
     # Fields that may still change once the assessment is locked: marking a redacted item
     # publishable is how validated evidence reaches the public.
@@ -323,12 +313,6 @@ class Evidence(models.Model):
         """'fuera de periodo' for evidence that does not count, empty otherwise."""
         return "" if self.in_period else str(_("fuera de periodo"))
 
-    @property
-    def download_name(self) -> str:
-        from lib.uploads import safe_filename
-
-        return safe_filename(self.original_filename or PurePosixPath(self.file.name or "").name, "evidencia")
-
     def clean(self):
         super().clean()
         errors = {}
@@ -342,6 +326,10 @@ class Evidence(models.Model):
             errors["source_reference"] = _("Cite la fuente pública (p. ej. CNDH 2019 ¶161) o su enlace.")
         if errors:
             raise ValidationError(errors)
+
+    def delete_refusal(self) -> str | None:
+        """Evidence of a validated rating or a published cycle is never deleted."""
+        return workflow.evidence_refusal(self.assessment)
 
     def _locked_message(self):
         return _(

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import obligations.models.review
+import obligations.models.files
 import reports.models.jobs
 from django.conf import settings
 from django.db import migrations, models
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='iniciado el')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminado el')),
                 ('render_seconds', models.FloatField(blank=True, null=True, verbose_name='tiempo de generación (s)')),
-                ('file', models.FileField(blank=True, max_length=255, storage=obligations.models.review.private_storage, upload_to=reports.models.jobs.report_upload_to, verbose_name='archivo')),
+                ('file', models.FileField(blank=True, max_length=255, storage=obligations.models.files.private_storage, upload_to=reports.models.jobs.report_upload_to, verbose_name='archivo')),
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
                 ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='tamaño (bytes)')),
                 ('page_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='páginas')),

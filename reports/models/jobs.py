@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies import access
-from obligations.choices import CycleState
+from agencies.policy import ScopedQuerySet
 from obligations.models import private_storage
 
 
@@ -42,19 +41,8 @@ def report_upload_to(instance, filename: str) -> str:
     return instance.storage_name()
 
 
-class ReportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The report jobs (and files) a user may see, built on agencies.access:
-        auditors everything; the secretariat every agency and the national report of
-        published cycles; a liaison only their own agencies' reports of published cycles."""
-        if access.sees_unpublished(user):
-            return self
-        published = Q(cycle__state=CycleState.PUBLISHED)
-        if access.is_secretariat(user):
-            return self.filter(published)
-        if access.is_liaison(user):
-            return self.filter(published, kind=ReportKind.AGENCY, agency_id__in=access.liaison_agency_ids(user))
-        return self.none()
+class ReportJobQuerySet(ScopedQuerySet):
+    """`visible_to(user)`: the report jobs (and files) a user may see (agencies.policy)."""
 
     def active(self):
         return self.filter(state__in=ACTIVE_STATES)

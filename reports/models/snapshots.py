@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ScorecardSnapshot(models.Model):
     """The frozen scorecard of one agency (or, with no agency, the national panorama) in a
-    published cycle. Written once by `reports.services.freeze_cycle`; reading a published
+    published cycle. Written once by `reports.snapshots.freeze_cycle`; reading a published
     scorecard is one fetch of this row, and a later change of method never alters it."""
 
     cycle = models.ForeignKey("obligations.ReviewCycle", on_delete=models.CASCADE, related_name="scorecard_snapshots")

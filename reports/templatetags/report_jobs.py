@@ -4,7 +4,7 @@ scorecard and panorama pages (templates/reports/includes/request_report.html).""
 from django import template
 
 from reports import jobs
-from reports.job_views import job_payload
+from reports.jobs import job_payload
 from reports.models import ReportJob, ReportKind, ReportLanguage
 
 register = template.Library()

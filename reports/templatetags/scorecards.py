@@ -1,19 +1,10 @@
-"""Small filters for the scorecard pages: percentages, status and trend labels."""
+"""Small filters for the scorecard pages: percentages, status and trend labels (reports.labels)."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
-from obligations.choices import Component, FollowUpStatus, Status
+from reports import labels
 
 register = template.Library()
-
-STATUS_LABELS = {**dict(Status.choices), "unrated": _("Sin calificar")}
-TREND_LABELS = {
-    "improved": ("▲", _("Mejoró")),
-    "worsened": ("▼", _("Empeoró")),
-    "unchanged": ("=", _("Sin cambio")),
-    "new": ("●", _("Nueva")),
-}
 
 
 @register.filter
@@ -26,27 +17,27 @@ def percent(value):
 
 @register.filter
 def status_label(value):
-    return STATUS_LABELS.get(value, value or STATUS_LABELS["unrated"])
+    return labels.status_label(value)
 
 
 @register.filter
 def component_label(value):
-    return dict(Component.choices).get(value, value)
+    return labels.COMPONENT_LABELS.get(value, value)
 
 
 @register.filter
 def follow_up_label(value):
-    return dict(FollowUpStatus.choices).get(value, value)
+    return labels.FOLLOW_UP_LABELS.get(value, value)
 
 
 @register.filter
 def trend_symbol(value):
-    return TREND_LABELS.get(value, ("", ""))[0]
+    return labels.TREND_LABELS.get(value, ("", ""))[0]
 
 
 @register.filter
 def trend_label(value):
-    return TREND_LABELS.get(value, ("", "—"))[1]
+    return labels.TREND_LABELS.get(value, ("", "—"))[1]
 
 
 @register.filter

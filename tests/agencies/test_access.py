@@ -1,4 +1,4 @@
-"""The one access rule (agencies.access and the visible_to querysets), role by role."""
+"""The one access rule (agencies.policy and the visible_to querysets), role by role."""
 
 from datetime import date
 

@@ -39,15 +39,13 @@ def test_auditor_rates_with_a_pdf_and_a_colleague_validates(page, live_server, j
     page.locator("#id_evidence-0-file").set_input_files(str(evidence_pdf))
     page.locator("#id_status").select_option("complied")
     page.locator("#id_rationale").fill("La SEP acreditó su programa de capacitación 2020 con el oficio anexo.")
+    # Straight to "save and submit", without saving first: nothing typed is lost.
     with page.expect_navigation():
-        page.locator("input[name=_continue]").click()
+        page.get_by_role("button", name="Guardar y enviar a validación").click()
     assert page.locator(".errornote").count() == 0, page.locator(".errornote").all_inner_texts()
     assert "dentro del periodo" in page.content()
-
-    with page.expect_navigation():
-        page.get_by_role("button", name="Enviar a validación").click()
     draft.refresh_from_db()
-    assert draft.workflow_state == "submitted"
+    assert (draft.workflow_state, draft.status) == ("submitted", "complied")
     evidence = Evidence.objects.get(assessment=draft, title__startswith="Oficio SEP/2020/115")
     assert evidence.sha256 and evidence.original_filename == "oficio-sep-2020.pdf"
 
@@ -97,10 +95,10 @@ def test_secretariat_filters_the_panorama_and_downloads_the_national_report(page
     table_text = page.locator("main").inner_text()
     assert "SEP" in table_text and "INM" in table_text
 
-    page.locator("#id_component").select_option("assistance")
+    page.locator("#id_componente").select_option("assistance")
     with page.expect_navigation():
         page.get_by_role("button", name="Filtrar").click()
-    assert "component=assistance" in page.url
+    assert "componente=assistance" in page.url
     rows = page.locator("main table tbody tr")
     acronyms = " ".join(rows.all_inner_texts())
     assert "INM" in acronyms and "SEP" not in acronyms

@@ -80,8 +80,9 @@ def test_the_rating_workflow_leaves_one_row_per_step_with_its_author(catalogue, 
 
 
 def test_sending_an_information_request_is_in_its_history(catalogue, sep, auditora):
-    from obligations.models import InformationRequest, RequestAddressee, ReviewCycle
-    from obligations.request_services import send_request
+    from information_requests.models import InformationRequest, RequestAddressee
+    from information_requests.services import send_request
+    from obligations.models import ReviewCycle
 
     cycle = ReviewCycle.objects.create(
         slug="solicitudes", name_es="Ciclo", period_start=date(2018, 1, 1), period_end=date(2024, 12, 31)
@@ -98,9 +99,10 @@ def test_sending_an_information_request_is_in_its_history(catalogue, sep, audito
 
 
 def test_a_liaison_answer_and_its_evidence_are_in_the_history(catalogue, sep, auditora, enlace_sep, media):
+    from information_requests.models import Answer, InformationRequest, RequestAddressee
+    from information_requests.services import save_answer, send_request, submit_answer
     from obligations import services
-    from obligations.models import Answer, Evidence, InformationRequest, RequestAddressee
-    from obligations.request_services import save_answer, send_request, submit_answer
+    from obligations.models import Evidence
 
     cycle = services.open_cycle(
         slug="respuestas", name_es="Ciclo", period_start=date(2018, 1, 1), period_end=date(2024, 12, 31), by=auditora

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from obligations import services
-from obligations.admin import AssessmentAdmin
+from obligations.admin.assessments import AssessmentAdmin
 from obligations.models import Assessment, Evidence, ReviewCycle
 from tests.conftest import make_user
 from tests.obligations.workflow_factories import (
@@ -132,6 +132,49 @@ def test_rating_complied_with_new_evidence_in_one_save(auditor_client, cycle, au
     assert evidence.sha256 and evidence.submitted_by == auditora and evidence.confidential
 
 
+def test_submit_without_saving_first_saves_the_work_then_submits_it(auditor_client, cycle, auditora):
+    """What the auditor typed (status, rationale, a PDF) is saved by the workflow button itself."""
+    assessment = cycle.assessments.get(agency__acronym="SEP", obligation__code="PREV-001")
+    data = rating_post(
+        assessment,
+        [{"kind": "file", "title": "Oficio 2020", "fact_date": "2020-05-04", "file": upload(), "confidential": "on"}],
+        status="complied",
+        rationale="Programa publicado en 2020.",
+    )
+    response = auditor_client.post(change_url(assessment), {**data, "_workflow": "submit"}, follow=True)
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.rationale, assessment.workflow_state) == (
+        "complied",
+        "Programa publicado en 2020.",
+        "submitted",
+    )
+    assert assessment.evidence.get().title == "Oficio 2020"
+    assert messages_of(response)[0] == "Cambios guardados. Enviar a validación: hecho."
+
+
+def test_submit_with_an_invalid_form_keeps_what_was_typed_and_says_why(auditor_client, cycle):
+    assessment = cycle.assessments.get(agency__acronym="SEP", obligation__code="PREV-001")
+    data = rating_post(assessment, [], status="not_complied", rationale="")
+    response = auditor_client.post(change_url(assessment), {**data, "_workflow": "submit"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Todo estatus requiere una justificación escrita." in html
+    assert '<option value="not_complied" selected>' in html  # the form is intact
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.workflow_state) == ("", "draft")
+
+
+def test_submit_of_a_form_without_status_saves_and_names_the_real_reason(auditor_client, cycle):
+    assessment = cycle.assessments.get(agency__acronym="SEP", obligation__code="PREV-001")
+    data = rating_post(assessment, [], status="", rationale="", source_reference="CNDH 2019 ¶150")
+    response = auditor_client.post(change_url(assessment), {**data, "_workflow": "submit"}, follow=True)
+    assessment.refresh_from_db()
+    assert (assessment.source_reference, assessment.workflow_state) == ("CNDH 2019 ¶150", "draft")
+    assert messages_of(response) == [
+        "Sus cambios se guardaron, pero la evaluación no pudo avanzar: Asigne un estatus antes de enviar a validación."
+    ]
+
+
 def test_rating_complied_with_only_out_of_period_evidence_is_refused(auditor_client, cycle):
     assessment = cycle.assessments.get(agency__acronym="SEP", obligation__code="PREV-001")
     data = rating_post(
@@ -230,8 +273,13 @@ def test_submit_and_validate_buttons_on_the_page(client, cycle, auditora, audito
     a = cycle.assessments.first()
     rate(a, auditora, status="not_complied", rationale="Sin programa.")
     client.force_login(auditora)
-    assert "Enviar a validación" in client.get(change_url(a)).content.decode()
-    client.post(reverse("admin:obligations_assessment_submit", args=[a.pk]))
+    page = client.get(change_url(a)).content.decode()
+    assert '<button type="submit" name="_workflow" value="submit" class="button">Guardar y enviar a validación</button>' in page
+    client.post(
+        change_url(a), {**rating_post(a, [], status="not_complied", rationale="Sin programa."), "_workflow": "submit"}
+    )
+    a.refresh_from_db()
+    assert a.workflow_state == "submitted"
     client.force_login(auditor2)
     page = client.get(change_url(a)).content.decode()
     assert "Validar" in page
@@ -345,8 +393,9 @@ def test_the_assessment_changelist_query_count_does_not_grow(
 
 
 def test_import_export_only_where_a_strict_resource_exists(auditor_client, client, django_user_model, cycle):
-    # Evidence files must pass validate_upload: no bulk import around it.
-    assert auditor_client.get(reverse("admin:obligations_evidence_import")).status_code == 403
+    # Evidence files must pass validate_upload: no bulk import around it (not even the screen).
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:obligations_evidence_import")
     assert "Importar" not in auditor_client.get(reverse("admin:obligations_evidence_changelist")).content.decode()
     staff = make_user(django_user_model, "personal", is_staff=True)
     client.force_login(staff)

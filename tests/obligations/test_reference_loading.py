@@ -118,12 +118,12 @@ def test_legal_basis_and_renames():
     assert not training.legal_basis_to_verify
     assert Obligation.objects.get(code="PREV-15").legal_basis_to_verify
     fgr = Agency.objects.get(acronym="FGR")
-    assert fgr.acronym_on(date(2017, 7, 31)) == "PGR"
-    assert fgr.acronym_on(date(2020, 1, 1)) == "FGR"
+    assert fgr.name_at(date(2017, 7, 31)).acronym == "PGR"
+    assert fgr.name_at(date(2020, 1, 1)).acronym == "FGR"
     assert Agency.objects.get(acronym="INM").parent.acronym == "SEGOB"
     assert Agency.objects.get(acronym="FEVIMTRA").parent.acronym == "FGR"
-    assert Agency.objects.get(acronym="BIENESTAR").acronym_on(date(2017, 7, 31)) == "SEDESOL"
-    assert Agency.objects.get(acronym="SSPC").acronym_on(date(2017, 7, 31)) == "CNS"
+    assert Agency.objects.get(acronym="BIENESTAR").name_at(date(2017, 7, 31)).acronym == "SEDESOL"
+    assert Agency.objects.get(acronym="SSPC").name_at(date(2017, 7, 31)).acronym == "CNS"
 
 
 def test_a_bad_fixture_loads_nothing(tmp_path):

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from obligations.models import Assessment, Evidence, Reply
-from obligations.request_services import answer_reply, file_reply
-from tests.obligations.request_fixtures import *  # noqa: F403 (fixtures)
-from tests.obligations.request_fixtures import make_cycle, make_obligation, pdf
+from obligations.replies import answer_reply, file_reply
+from tests.information_requests.fixtures import *  # noqa: F403 (fixtures)
+from tests.information_requests.fixtures import make_cycle, make_obligation, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +119,9 @@ def test_publishing_closes_replies(validated, enlace_sep, auditor2):
 
 def test_reply_pages(client, validated, enlace_sep, enlace_inm, media):
     client.force_login(enlace_sep)
-    listing = client.get(reverse("requests:replies")).content.decode()
+    listing = client.get(reverse("replies:list")).content.decode()
     assert f'data-assessment="{validated.pk}"' in listing
-    url = reverse("requests:reply", args=[validated.pk])
+    url = reverse("replies:reply", args=[validated.pk])
     assert "No se acreditó el programa." in client.get(url).content.decode()
     response = client.post(url, {"text": "Nuestra réplica", "documents": [pdf()]})
     assert response.status_code == 302
@@ -130,9 +130,9 @@ def test_reply_pages(client, validated, enlace_sep, enlace_inm, media):
     assert client.post(url, {"text": "Segunda"}).status_code == 404
     client.force_login(enlace_inm)
     assert client.get(url).status_code == 404
-    assert f'data-assessment="{validated.pk}"' not in client.get(reverse("requests:replies")).content.decode()
+    assert f'data-assessment="{validated.pk}"' not in client.get(reverse("replies:list")).content.decode()
     document = Reply.objects.get().documents.get()
-    assert client.get(reverse("requests:reply_document", args=[document.pk])).status_code == 404
+    assert client.get(reverse("replies:document", args=[document.pk])).status_code == 404
 
 
 def test_auditor_answers_in_the_admin(client, validated, enlace_sep, auditor2):

@@ -19,21 +19,22 @@ def test_the_pdf_obligations_table_shows_the_reply(published_world, sep):
 
 
 def test_the_reply_include_is_silent_without_a_reply():
-    assert render_to_string("requests/includes/reply.html", {"reply": None}).strip() == ""
+    assert render_to_string("replies/includes/reply.html", {"reply": None}).strip() == ""
 
 
-def test_reply_for_uses_one_query_per_card(published_world, sep, django_assert_num_queries):
+def test_a_scorecard_loads_its_replies_in_two_queries(published_world, sep, django_assert_num_queries):
     from django.template import Context, Template
 
-    from reports import services
+    from agencies.policy import SYSTEM
+    from reports import scorecards
 
-    card = services.agency_scorecard(published_world["published"], sep)
+    card = scorecards.agency_scorecard(published_world["published"], sep, SYSTEM, with_evidence=False)
     assert card.rows  # the scorecard's own rows are loaded before counting
     template = Template(
-        "{% load information_requests %}{% for row in card.rows %}{% reply_for card row.assessment_id as r %}"
-        "[{{ r.text|default:'-' }}]{% endfor %}"
+        "{% load scorecards %}{% for row in card.rows %}{% with r=card.replies|get_item:row.assessment_id %}"
+        "[{{ r.text|default:'-' }}]{% endwith %}{% endfor %}"
     )
-    with django_assert_num_queries(2):  # replies + their documents
+    with django_assert_num_queries(0):  # replies and their documents came with the scorecard
         output = template.render(Context({"card": card}))
     assert "[La SEP aplicó el programa en 2017.]" in output
 
@@ -52,7 +53,7 @@ def test_a_reply_before_publication_is_seen_by_auditors_and_the_agency_only(
 ):
     from django.urls import reverse
 
-    from obligations.request_services import file_reply
+    from obligations.replies import file_reply
 
     file_reply(published_world["secret_validated"], by=enlace_sep, text="Réplica todavía no publicada")
     url = reverse("reports:agency_scorecard", args=["SEP"])

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from tests.obligations.request_fixtures import make_obligation
+from tests.information_requests.fixtures import make_obligation
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def test_invalid_filters_are_a_400_not_everything(client, published_world):
 
 def test_pagination_walks_every_row_once(client, published_world, sep):
     from obligations.models import Assessment
-    from tests.obligations.request_fixtures import make_obligation
+    from tests.information_requests.fixtures import make_obligation
 
     for n in range(7):
         Assessment.objects.create(
@@ -168,7 +168,7 @@ def test_responses_match_the_documented_schemas(client, published_world):
 
 def test_a_page_costs_the_same_queries_whatever_its_size(client, published_world, sep, django_assert_max_num_queries):
     from obligations.models import Assessment
-    from tests.obligations.request_fixtures import make_obligation
+    from tests.information_requests.fixtures import make_obligation
 
     for n in range(30):
         Assessment.objects.create(

@@ -16,17 +16,8 @@ def cycle(sep, inm):
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    """Record the task messages instead of publishing them."""
-    from reports.tasks import build_report
-
-    published = []
-
-    def fake_apply_async(args, **options):
-        published.append((args, options))
-
-    monkeypatch.setattr(build_report, "apply_async", fake_apply_async)
-    return published
+def sent(broker):
+    return broker.messages
 
 
 def done(job, fingerprint):
@@ -116,25 +107,17 @@ def test_unpublished_cycles_are_never_served_from_an_old_file(auditora, sep, inm
 
 
 @pytest.mark.django_db
-def test_with_the_broker_down_the_job_stays_queued_and_is_sent_later(secretariado, sep, cycle, monkeypatch):
-    from kombu.exceptions import OperationalError
-
-    from reports.tasks import build_report
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(build_report, "apply_async", broker_down)
+def test_with_the_broker_down_the_job_stays_queued_and_is_sent_later(secretariado, sep, cycle, broker):
+    broker.down = True
     job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
     assert jobs.enqueue(job.pk) is False
     job.refresh_from_db()
     assert job.state == JobState.QUEUED and job.enqueued_at is None
 
-    published = []
-    monkeypatch.setattr(build_report, "apply_async", lambda args, **options: published.append(args))
+    broker.down = False
     ReportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
     assert jobs.requeue_lost_jobs() == 1
-    assert published == [(job.pk,)]
+    assert broker.published == [(job.pk,)]
     job.refresh_from_db()
     assert job.enqueued_at is not None
     assert jobs.requeue_lost_jobs() == 0  # published now: not sent twice

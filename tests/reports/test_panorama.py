@@ -70,11 +70,11 @@ def test_sorting_by_score(client, secretariado, cycles):
 
 
 def test_filters_narrow_the_table(client, secretariado, cycles):
-    assert acronyms(panorama(client, secretariado, ciclo="ciclo-2023", component="prosecution")) == ["INM"]
-    assert acronyms(panorama(client, secretariado, ciclo="ciclo-2023", status="no_information")) == ["SEP"]
+    assert acronyms(panorama(client, secretariado, ciclo="ciclo-2023", componente="prosecution")) == ["INM"]
+    assert acronyms(panorama(client, secretariado, ciclo="ciclo-2023", estatus="no_information")) == ["SEP"]
     assert acronyms(panorama(client, secretariado, ciclo="ciclo-2023", q="migración")) == ["INM"]
-    assert acronyms(panorama(client, secretariado, ciclo="ciclo-2023", order="state")) == []
-    assert acronyms(panorama(client, secretariado, ciclo="cndh-2019", status="complied")) == []
+    assert acronyms(panorama(client, secretariado, ciclo="ciclo-2023", gobierno="state")) == []
+    assert acronyms(panorama(client, secretariado, ciclo="cndh-2019", estatus="complied")) == []
 
 
 def test_liaison_sees_only_own_agency_and_no_national_figures(client, enlace_sep, cycles):
@@ -112,7 +112,7 @@ def test_scores_csv_and_json_match_the_table(client, secretariado, cycles):
     assert [(row["agency"], float(row["score"])) for row in rows] == shown
     assert rows[1]["count_no_information"] == "1"
     url = reverse("reports:panorama_scores", args=["json"])
-    items = json.loads(client.get(url, {"ciclo": "ciclo-2023", "component": "prosecution"}).content)
+    items = json.loads(client.get(url, {"ciclo": "ciclo-2023", "componente": "prosecution"}).content)
     assert [item["agency"] for item in items] == ["INM"]
 
 

@@ -85,8 +85,8 @@ def test_open_data_obligations_and_agencies(client, published_world):
 
 
 def test_data_dictionary_documents_every_column(client, published_world):
-    from obligations.exports import OPEN_DATA_COLUMNS
-    from reports.public_views import AGENCY_COLUMNS, DICTIONARY, OBLIGATION_COLUMNS
+    from reports.open_data import AGENCY_COLUMNS, DICTIONARY, OBLIGATION_COLUMNS
+    from reports.open_data import ASSESSMENT_COLUMNS as OPEN_DATA_COLUMNS
 
     assert list(DICTIONARY["assessments"]["columns"]) == OPEN_DATA_COLUMNS
     assert list(DICTIONARY["obligations"]["columns"]) == OBLIGATION_COLUMNS

@@ -22,12 +22,8 @@ def cycle(sep, inm):
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    from reports.tasks import build_report
-
-    published = []
-    monkeypatch.setattr(build_report, "apply_async", lambda args, **options: published.append(args))
-    return published
+def sent(broker):
+    return broker.published
 
 
 def finished_job(cycle, agency=None, content=b"%PDF-1.7\n%test report\n"):
@@ -92,16 +88,9 @@ def test_an_offsite_next_is_ignored(client, secretariado, cycle, sent):
 
 @pytest.mark.django_db
 def test_with_the_broker_down_the_user_is_told_it_is_queued(
-    client, secretariado, cycle, monkeypatch, django_capture_on_commit_callbacks
+    client, secretariado, cycle, broker, django_capture_on_commit_callbacks
 ):
-    from kombu.exceptions import OperationalError
-
-    from reports.tasks import build_report
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Connection refused")
-
-    monkeypatch.setattr(build_report, "apply_async", broker_down)
+    broker.down = True
     client.force_login(secretariado)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("report_jobs:request"), request_data(cycle), **JSON)

@@ -18,12 +18,8 @@ def cycle(sep, inm):
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    from reports.tasks import build_report
-
-    published = []
-    monkeypatch.setattr(build_report, "apply_async", lambda args, **options: published.append(args))
-    return published
+def sent(broker):
+    return broker.published
 
 
 @pytest.mark.django_db

@@ -223,7 +223,7 @@ def test_cached_page_shows_new_evidence(client, enlace_sep, sep, cycles):
 def test_freeze_cycle_is_idempotent_and_refreezes_a_republished_cycle(cycles):
     from datetime import timedelta
 
-    from reports.services import freeze_cycle
+    from reports.snapshots import freeze_cycle
 
     old, new = cycles
     assert freeze_cycle(new) == 3  # national + SEP + INM

@@ -238,9 +238,9 @@ RULES: dict[str, list[Case]] = {
     # --- evidence files (obligations/urls.py)
     "obligations:evidence_download": evidence_cases(),
     # --- information requests and the right of reply (obligations/request_urls.py)
-    "requests:list": [Case("list", SIGNED_IN)],
-    "requests:detail": [Case(a, own_agency_only(a), kwargs=_pk(f"addressee-{a}")) for a in ("SEP", "INM")],
-    "requests:answer": [
+    "information_requests:list": [Case("list", SIGNED_IN)],
+    "information_requests:detail": [Case(a, own_agency_only(a), kwargs=_pk(f"addressee-{a}")) for a in ("SEP", "INM")],
+    "information_requests:answer": [
         Case(
             a,
             own_agency_only(a),
@@ -248,16 +248,16 @@ RULES: dict[str, list[Case]] = {
         )
         for a in ("SEP", "INM")
     ],
-    "requests:attachment": [
+    "information_requests:attachment": [
         Case(a, own_agency_only(a), kwargs=_pk(f"attachment-{a}"), download=True) for a in ("SEP", "INM")
     ],
-    "requests:answer_document": [
+    "information_requests:answer_document": [
         # SEP's answer is a draft: it stays with the agency, auditors do not read it yet.
         Case("SEP-draft", own_agency_only("SEP", auditors=NOT_FOUND), kwargs=_pk("answer_document-SEP"), download=True),
         Case("INM-submitted", own_agency_only("INM"), kwargs=_pk("answer_document-INM"), download=True),
     ],
-    "requests:replies": [Case("list", SIGNED_IN)],
-    "requests:reply": [
+    "replies:list": [Case("list", SIGNED_IN)],
+    "replies:reply": [
         # Filing a reply is the agency's act; auditors answer it in the admin.
         Case(
             "SEP-open",
@@ -270,7 +270,7 @@ RULES: dict[str, list[Case]] = {
             kwargs=lambda w: {"assessment_id": w.assessments[("published", "INM")].pk},
         ),
     ],
-    "requests:reply_document": [
+    "replies:document": [
         Case("SEP", own_agency_only("SEP"), kwargs=_pk("reply_document-SEP"), download=True),
     ],
     # --- report jobs (reports/job_urls.py): POST to request, GET to poll and download
@@ -510,24 +510,20 @@ def admin_cases(key: str, endpoint) -> list[Case] | None:
 
 # Custom admin views (actions with their own URL) named <app>_<model>_<suffix>: list them here
 # once you have checked they use the admin's permission wrapper. GET shows a confirmation form.
-ADMIN_EXTRA_SUFFIXES: list[str] = ["open", "submit", "validate", "return"]
+ADMIN_EXTRA_SUFFIXES: list[str] = ["open", "validate", "return"]
 
 # What the admin refuses even to auditors and superusers, by design (403): ratings are created
 # by opening a cycle, never typed in or deleted; evidence is added on the rating's page;
-# answers and replies come from the agencies; reminders are recorded by the task; only the
-# reference catalogue and the ratings have import/export screens.
+# answers and replies come from the agencies; reminders are recorded by the task. Only the
+# reference catalogue and the ratings have import/export screens (other models have no such URL).
 ADMIN_STAFF_REFUSED = {
     "obligations.assessment": {"add", "delete"},
-    "obligations.evidence": {"add", "delete", "import", "export"},
-    "obligations.reviewcycle": {"delete", "import", "export"},
-    "obligations.legalinstrument": {"import", "export"},
-    "obligations.indicatorvalue": {"import", "export"},
-    "obligations.recommendation": {"import", "export"},
-    "obligations.recommendationfollowup": {"import", "export"},
-    "obligations.informationrequest": {"delete"},
-    "obligations.answer": {"add", "delete"},
+    "obligations.evidence": {"add", "delete"},
+    "obligations.reviewcycle": {"delete"},
     "obligations.reply": {"add", "delete"},
-    "obligations.remindersent": {"add", "delete"},
+    "information_requests.informationrequest": {"delete"},
+    "information_requests.answer": {"add", "delete"},
+    "information_requests.remindersent": {"add", "delete"},
     "reports.reportjob": {"delete"},
 }
 

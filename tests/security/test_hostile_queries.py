@@ -34,7 +34,7 @@ PAGES = {
     "/agencias/SEP/": "liaison_sep",
     "/agencias/SEP/datos.json": "liaison_sep",
     "/solicitudes/": "liaison_sep",
-    "/solicitudes/replicas/": "liaison_sep",
+    "/replicas/": "liaison_sep",
     "/publico/": "anonymous",
     "/publico/mx-publicado/": "anonymous",
     "/publico/mx-publicado/SEP/": "anonymous",

@@ -32,19 +32,10 @@ def escaped(field: str) -> str:
 
 @pytest.fixture
 def hostile(sep, enlace_sep, auditora, auditor2):
+    from information_requests.choices import AnswerState, RequestState
+    from information_requests.models import Answer, InformationRequest, RequestAddressee
     from obligations.choices import Component, CycleState, Level, Status, WorkflowState
-    from obligations.models import (
-        Answer,
-        Assessment,
-        Evidence,
-        InformationRequest,
-        Obligation,
-        Recommendation,
-        Reply,
-        RequestAddressee,
-        ReviewCycle,
-    )
-    from obligations.request_choices import AnswerState, RequestState
+    from obligations.models import Assessment, Evidence, Obligation, Recommendation, Reply, ReviewCycle
 
     sep.name_es = payload("agency_name")
     sep.save()
@@ -135,8 +126,8 @@ def _pages(client, hostile, auditora, enlace_sep):
                 "/solicitudes/",
                 f"/solicitudes/{addressee.pk}/",
                 f"/solicitudes/{addressee.pk}/obligacion/{obligation.pk}/",
-                "/solicitudes/replicas/",
-                f"/solicitudes/replicas/{open_assessment.pk}/",
+                "/replicas/",
+                f"/replicas/{open_assessment.pk}/",
             ],
         ),
         (

@@ -222,9 +222,10 @@ def test_the_evidence_service_keeps_a_safe_name_for_a_traversal_name(media, draf
 
 @pytest.fixture
 def sep_request(db, sep, enlace_sep, auditora):
+    from information_requests.choices import RequestState
+    from information_requests.models import InformationRequest, RequestAddressee
     from obligations.choices import Component, Level
-    from obligations.models import InformationRequest, Obligation, RequestAddressee, ReviewCycle
-    from obligations.request_choices import RequestState
+    from obligations.models import Obligation, ReviewCycle
 
     cycle = ReviewCycle.objects.create(
         slug="hostil-sol", name_es="Ciclo", period_start=date(2018, 1, 1), period_end=date(2024, 12, 31)
@@ -251,11 +252,11 @@ def test_the_answer_form_refuses_it_and_stores_nothing(
 ):
     from django.urls import reverse
 
-    from obligations.models import Answer, AnswerDocument
+    from information_requests.models import Answer, AnswerDocument
 
     addressee, obligation = sep_request
     client.force_login(enlace_sep)
-    url = reverse("requests:answer", kwargs={"pk": addressee.pk, "obligation_id": obligation.pk})
+    url = reverse("information_requests:answer", kwargs={"pk": addressee.pk, "obligation_id": obligation.pk})
     response = client.post(
         url,
         {"text": "Respuesta", "documents": [SimpleUploadedFile(name, _content(label, content))], "action": "save"},

@@ -195,7 +195,10 @@ def test_state_changing_site_views_need_the_token(enlace_sep):
     client = Client(enforce_csrf_checks=True)
     client.force_login(enlace_sep)
     checked = 0
-    for name, kwargs in [("requests:answer", {"pk": 1, "obligation_id": 1}), ("requests:reply", {"assessment_id": 1})]:
+    for name, kwargs in [
+        ("information_requests:answer", {"pk": 1, "obligation_id": 1}),
+        ("replies:reply", {"assessment_id": 1}),
+    ]:
         try:
             url = reverse(name, kwargs=kwargs)
         except NoReverseMatch:

@@ -191,11 +191,9 @@ def _add_catalogue_extras(w: World) -> None:
     w.extra["axes.accesslog"] = AccessLog.objects.create(
         username="mx-auditora", ip_address="10.0.0.1", user_agent="pytest", path_info="/entrar/"
     )
-    try:
-        from obligations.models import ReminderSent
-    except ImportError:  # pragma: no cover
-        return
-    w.extra["obligations.remindersent"] = ReminderSent.objects.create(
+    from information_requests.models import ReminderSent
+
+    w.extra["information_requests.remindersent"] = ReminderSent.objects.create(
         addressee=w.extra["addressee-SEP"], stage="before_5", recipients="enlace@sep.example"
     )
 
@@ -210,10 +208,8 @@ def _add_lockout_records(w: World) -> None:
 
 
 def _add_report_jobs(w: World) -> None:
-    try:
-        from reports.models import JobState, ReportJob, ReportKind
-    except ImportError:  # pragma: no cover - before the reports issue lands
-        return
+    from reports.models import JobState, ReportJob, ReportKind
+
     for label, cycle in w.cycles.items():
         subjects = [("national", None), ("SEP", w.agencies["SEP"]), ("INM", w.agencies["INM"])]
         for subject, agency in subjects:
@@ -234,19 +230,16 @@ def _add_report_jobs(w: World) -> None:
 
 
 def _add_requests(w: World) -> None:
-    try:
-        from obligations.models import (
-            Answer,
-            AnswerDocument,
-            InformationRequest,
-            Reply,
-            ReplyDocument,
-            RequestAddressee,
-            RequestAttachment,
-        )
-        from obligations.request_choices import AnswerState, RequestState
-    except ImportError:  # pragma: no cover
-        return
+    from information_requests.choices import AnswerState, RequestState
+    from information_requests.models import (
+        Answer,
+        AnswerDocument,
+        InformationRequest,
+        RequestAddressee,
+        RequestAttachment,
+    )
+    from obligations.models import Reply, ReplyDocument
+
     for acronym, agency in w.agencies.items():
         request = InformationRequest.objects.create(
             cycle=w.cycles["open"],
@@ -278,6 +271,8 @@ def _add_requests(w: World) -> None:
         document.file.save("anexo.pdf", ContentFile(PDF_BYTES), save=False)
         document.save()
         w.extra[f"answer_document-{acronym}"] = document
+        if acronym == "INM":  # the admin shows auditors submitted answers only
+            w.extra["information_requests.answer"] = answer
     # SEP's right of reply to its validated rating of the open cycle.
     assessment = w.assessments[("open", "SEP")]
     reply = Reply.objects.create(

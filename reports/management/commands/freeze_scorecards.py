@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from obligations.models import ReviewCycle
-from reports.services import freeze_cycle
+from reports.snapshots import freeze_cycle
 
 
 class Command(BaseCommand):

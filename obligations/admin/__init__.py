@@ -1,0 +1,13 @@
+"""The auditors' workspace in the admin, one module per concern. Importing the package registers
+every model admin of the app (Django's admin autodiscovery imports `obligations.admin`).
+
+- catalogue: legal instruments, provisions, obligations, indicators, recommendations
+- cycles: review cycles (open, close, publish)
+- assessments: ratings, their evidence inline and the workflow buttons
+- evidence: the evidence list (publishable marking, downloads)
+- replies: the auditors' answer to the agencies' replies
+
+Access and read-only rules: compliance.admin.PolicyAdmin (agencies.policy and obligations.workflow).
+"""
+
+from obligations.admin import assessments, catalogue, cycles, evidence, replies  # noqa: F401

@@ -1,0 +1,120 @@
+"""The catalogue in the admin: legal instruments, provisions, obligations, indicators and
+recommendations (bulk import/export through obligations.resources)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from compliance.admin import PolicyAdmin, PolicyImportExportAdmin, PolicyInline
+from obligations import resources
+from obligations.models import (
+    Indicator,
+    IndicatorValue,
+    LegalInstrument,
+    Obligation,
+    Provision,
+    Recommendation,
+    RecommendationFollowUp,
+    Responsibility,
+)
+
+
+class ProvisionInline(PolicyInline, admin.TabularInline):
+    model = Provision
+    extra = 0
+    fields = ["article", "fraction", "paragraph", "transitory", "summary_es", "source"]
+    show_change_link = True
+
+
+@admin.register(LegalInstrument)
+class LegalInstrumentAdmin(PolicyAdmin):
+    list_display = ["code", "short_name", "kind", "published_on"]
+    search_fields = ["code", "short_name", "name_es"]
+    inlines = [ProvisionInline]
+
+
+@admin.register(Provision)
+class ProvisionAdmin(PolicyImportExportAdmin):
+    resource_classes = [resources.ProvisionResource]
+    list_display = ["citation", "instrument", "article", "fraction", "transitory", "source"]
+    list_select_related = ["instrument"]
+    list_filter = ["instrument", "transitory"]
+    search_fields = ["article", "summary_es", "summary_en", "instrument__short_name"]
+
+
+class ResponsibilityInline(PolicyInline, admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    fields = ["agency", "role"]
+    autocomplete_fields = ["agency"]
+
+
+class IndicatorInline(PolicyInline, admin.StackedInline):
+    model = Indicator
+    extra = 0
+    fields = ["code", "kind", "statement_es", "statement_en", "means_of_verification", "is_quantitative"]
+    show_change_link = True
+
+
+@admin.register(Obligation)
+class ObligationAdmin(PolicyImportExportAdmin):
+    resource_classes = [resources.ObligationResource]
+    list_display = ["code", "title_es", "component", "level", "legal_basis_display", "legal_basis_to_verify"]
+    list_filter = ["component", "level", "legal_basis_to_verify", "agencies"]
+    search_fields = ["code", "title_es", "title_en", "provisions__article"]
+    filter_horizontal = ["provisions"]
+    inlines = [ResponsibilityInline, IndicatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("provisions__instrument")
+
+    @admin.display(description=_("fundamento legal"))
+    def legal_basis_display(self, obj):
+        return obj.legal_basis or "—"
+
+
+class IndicatorValueInline(PolicyInline, admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(PolicyImportExportAdmin):
+    resource_classes = [resources.IndicatorResource]
+    list_display = ["code", "statement_es", "kind", "obligation", "is_quantitative"]
+    list_select_related = ["obligation"]
+    list_filter = ["kind", "is_quantitative", "obligation__component"]
+    search_fields = ["code", "statement_es", "statement_en", "obligation__code"]
+    raw_id_fields = ["obligation"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(PolicyAdmin):
+    list_display = ["indicator", "year", "value", "source"]
+    list_select_related = ["indicator"]
+    list_filter = ["year", "source"]
+    search_fields = ["indicator__code", "source"]
+    raw_id_fields = ["indicator"]
+
+
+class FollowUpInline(PolicyInline, admin.TabularInline):
+    model = RecommendationFollowUp
+    extra = 0
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(PolicyAdmin):
+    list_display = ["code", "issuer", "paragraph", "prioritized", "issued_on"]
+    list_filter = ["issuer", "prioritized", "addressees"]
+    search_fields = ["code", "text_es", "text_en", "paragraph"]
+    filter_horizontal = ["addressees", "obligations"]
+    inlines = [FollowUpInline]
+
+
+@admin.register(RecommendationFollowUp)
+class RecommendationFollowUpAdmin(PolicyAdmin):
+    list_display = ["recommendation", "cycle", "agency", "status"]
+    list_select_related = ["recommendation", "cycle", "agency"]
+    list_filter = ["cycle", "status", "agency"]
+    search_fields = ["recommendation__code", "note"]
+    autocomplete_fields = ["agency"]
