@@ -152,7 +152,8 @@ class PolicyImportExportAdmin(ImportExportMixin, PolicyAdmin):
     def has_import_permission(self, request):
         opts = self.model._meta
         return bool(self.resource_classes) and all(
-            policy.admin_may(request.user, f"{opts.app_label}.{action}_{opts.model_name}") for action in ("add", "change")
+            policy.admin_may(request.user, f"{opts.app_label}.{action}_{opts.model_name}")
+            for action in ("add", "change")
         )
 
     def has_export_permission(self, request):

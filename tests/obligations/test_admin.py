@@ -274,7 +274,10 @@ def test_submit_and_validate_buttons_on_the_page(client, cycle, auditora, audito
     rate(a, auditora, status="not_complied", rationale="Sin programa.")
     client.force_login(auditora)
     page = client.get(change_url(a)).content.decode()
-    assert '<button type="submit" name="_workflow" value="submit" class="button">Guardar y enviar a validación</button>' in page
+    assert (
+        '<button type="submit" name="_workflow" value="submit" class="button">Guardar y enviar a validación</button>'
+        in page
+    )
     client.post(
         change_url(a), {**rating_post(a, [], status="not_complied", rationale="Sin programa."), "_workflow": "submit"}
     )
