@@ -124,7 +124,7 @@ def agency_row(agency: Agency) -> dict:
 def public_agencies():
     """Every agency: the catalogue of authorities is public (AgencyQuerySet.visible_to gives the
     anonymous nothing because private pages use it; the portal shows published data of all)."""
-    return Agency.objects.select_related("parent").order_by("acronym")
+    return Agency.objects.with_commission_member().select_related("parent").order_by("acronym")
 
 
 def obligation_row(obligation: Obligation) -> dict:

@@ -1,6 +1,7 @@
 """Models of the obligations app, one module per concern:
 
 - catalogue: legal instruments, provisions, obligations, indicators, recommendations
+- law: versions of provisions, duty-bearers and statutory duties
 - review: review cycles, assessments and evidence
 - requests: information requests, liaisons' answers, reminders, right of reply
 """
@@ -16,6 +17,7 @@ from obligations.models.catalogue import (
     RecommendationFollowUp,
     Responsibility,
 )
+from obligations.models.law import Duty, DutyAssignment, DutyBearer, ProvisionVersion
 from obligations.models.requests import (
     Answer,
     AnswerDocument,
@@ -31,6 +33,9 @@ from obligations.models.review import Assessment, Evidence, ReviewCycle, evidenc
 __all__ = [
     "Answer",
     "AnswerDocument",
+    "Duty",
+    "DutyAssignment",
+    "DutyBearer",
     "InformationRequest",
     "ReminderSent",
     "Reply",
@@ -45,6 +50,7 @@ __all__ = [
     "Obligation",
     "ObligationQuerySet",
     "Provision",
+    "ProvisionVersion",
     "Recommendation",
     "RecommendationFollowUp",
     "Responsibility",
