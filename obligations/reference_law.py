@@ -307,10 +307,6 @@ def _covers(obligation_provision, duty_provision) -> bool:
     )
 
 
-def _title(text: str) -> str:
-    return text.strip().rstrip(".")
-
-
 def law_obligation_values(duty, spec: dict, assignments: list) -> dict:
     """What an obligation of origin "law" takes from its duty: component by theme, level by the
     first lead bearer, in-force dates by the versions of its provisions."""
@@ -335,8 +331,8 @@ def law_obligation_values(duty, spec: dict, assignments: list) -> dict:
         reason_es += f" ⚠ {duty.inferred_note}"
         reason_en += " ⚠ Part of the duty is inferred (see the duty's note)."
     return {
-        "title_es": spec.get("title_es") or _title(duty.paraphrase_es),
-        "title_en": spec.get("title_en") or _title(duty.paraphrase_en),
+        "title_es": spec["title_es"],
+        "title_en": spec.get("title_en", ""),
         "description_es": duty.paraphrase_es,
         "description_en": duty.paraphrase_en,
         "component": spec.get("component") or THEME_COMPONENT[duty.theme],
@@ -438,9 +434,8 @@ def load_duties(report: LoadReport, items: list, bearers: dict) -> None:
         _check_keys(where, spec, LAW_OBLIGATION_KEYS)
         if not provisions:
             raise ReferenceDataError(f"{where}: una obligación de la Ley necesita al menos una disposición")
-        existing = Obligation.objects.filter(code=spec["code"]).first()
-        if existing is not None and existing.origin != "law":
-            raise ReferenceDataError(f"{where}: esa clave ya es de una obligación de la CNDH")
+        if not str(spec.get("code", "")).startswith("LEY-") or not spec.get("title_es"):
+            raise ReferenceDataError(f"{where}: una obligación de la Ley necesita clave «LEY-…» y título")
         values = law_obligation_values(duty, spec, assignments)
         check_basis(where, values["basis_confidence"], provisions, values["basis_reason_es"])
         obligation = _upsert(report, Obligation, {"code": spec["code"]}, values)

@@ -82,6 +82,11 @@ BROKEN = {
         lambda d: duty(d, "DEB-88-II").update(grounded_in=[]),
         "diga qué obligación lo evalúa",
     ),
+    "a law obligation taking a CNDH code": (
+        "law.json",
+        lambda d: duty(d, "DEB-88-I")["obligation"].update(code="PREV-01"),
+        "una obligación de la Ley necesita clave «LEY-…» y título",
+    ),
     "a class resolved to an agency": (
         "law.json",
         lambda d: next(b for b in d["bearers"] if b["code"] == "AUT-FED").update(agency="SEGOB"),
