@@ -8,7 +8,7 @@ through the access policy). Bulk import/export through `agencies.resources.Agenc
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyName, Membership
+from agencies.models import Agency, AgencyName, CommissionMembership, Membership
 from agencies.resources import AgencyResource
 from compliance.admin import PolicyAdmin, PolicyImportExportAdmin, PolicyInline
 
@@ -17,6 +17,37 @@ class AgencyNameInline(PolicyInline, admin.TabularInline):
     model = AgencyName
     extra = 0
     fields = ["acronym", "name_es", "name_en", "valid_from", "valid_until", "date_to_verify", "source"]
+
+
+class CommissionMembershipInline(PolicyInline, admin.TabularInline):
+    model = CommissionMembership
+    extra = 0
+    fields = [
+        "law_name",
+        "fraction",
+        "fraction_inferred",
+        "role",
+        "valid_from",
+        "valid_until",
+        "inferred",
+        "note",
+        "source",
+    ]
+
+
+class CommissionMemberTodayFilter(admin.SimpleListFilter):
+    title = _("integra hoy la Comisión Intersecretarial")
+    parameter_name = "commission_member"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Sí")), ("0", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.commission_members()
+        if self.value() == "0":
+            return queryset.exclude(pk__in=Agency.objects.commission_members().values("pk"))
+        return queryset
 
 
 class ChildInline(PolicyInline, admin.TabularInline):
@@ -47,24 +78,34 @@ class AgencyAdmin(PolicyImportExportAdmin):
         "parent",
         "former_acronyms",
         "consulted_by_cndh_2019",
-        "commission_member",
+        "commission_member_today",
         "active",
     ]
-    list_filter = ["order", "kind", "consulted_by_cndh_2019", "commission_member", "active"]
+    list_filter = ["order", "kind", "consulted_by_cndh_2019", CommissionMemberTodayFilter, "active"]
     search_fields = ["acronym", "name_es", "name_en", "former_names__acronym", "former_names__name_es", "state_name"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
-    inlines = [AgencyNameInline, ChildInline]
+    inlines = [AgencyNameInline, CommissionMembershipInline, ChildInline]
     fieldsets = [
         (None, {"fields": ["acronym", "name_es", "name_en", "order", "kind", "parent", "state_name"]}),
-        (_("Papel en el sistema"), {"fields": ["consulted_by_cndh_2019", "commission_member", "active"]}),
+        (_("Papel en el sistema"), {"fields": ["consulted_by_cndh_2019", "active"]}),
         (_("Fuente y notas"), {"fields": ["source", "notes"]}),
     ]
     list_per_page = 100
 
     def get_queryset(self, request):
         # Former names for the list column in one query (not one per row).
-        return super().get_queryset(request).select_related("parent").prefetch_related("former_names")
+        return (
+            super()
+            .get_queryset(request)
+            .with_commission_member()
+            .select_related("parent")
+            .prefetch_related("former_names")
+        )
+
+    @admin.display(description=_("integra hoy la Comisión"), boolean=True)
+    def commission_member_today(self, obj):
+        return obj.commission_member
 
     @admin.display(description=_("siglas anteriores"))
     def former_acronyms(self, obj):

@@ -25,3 +25,11 @@ class AgencyKind(models.TextChoices):
     COMMISSION = "commission", _("Comisión intersecretarial u órgano colegiado")
     AUTONOMOUS = "autonomous", _("Organismo constitucional autónomo")
     OTHER = "other", _("Otra")
+
+
+class CommissionRole(models.TextChoices):
+    """How an agency sits on the Inter-Secretariat Commission (General Law arts. 85 and 87)."""
+
+    CHAIR = "chair", _("Preside la Comisión")
+    MEMBER = "member", _("Integrante (persona titular)")
+    REPRESENTATIVE = "representative", _("Persona representante")

@@ -2,12 +2,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.choices import AgencyKind, OrderOfGovernment
-from agencies.querysets import AgencyQuerySet
+from agencies.choices import AgencyKind, CommissionRole, OrderOfGovernment
+from agencies.querysets import AgencyQuerySet, CommissionMembershipQuerySet
 from lib.i18n import localized as _localized
 
 
@@ -71,7 +72,6 @@ class Agency(models.Model):
         related_name="children",
     )
     state_name = models.CharField(_("entidad federativa"), max_length=64, blank=True)
-    commission_member = models.BooleanField(_("integra la Comisión Intersecretarial"), default=False)
     consulted_by_cndh_2019 = models.BooleanField(_("consultada por la CNDH en 2019"), default=False)
     active = models.BooleanField(_("vigente"), default=True)
     notes = models.TextField(_("notas"), blank=True)
@@ -104,6 +104,10 @@ class Agency(models.Model):
                 then = former
                 break
         return NameAt(then.acronym, then.name_es, then.name_en, self.acronym, self.name_es, self.name_en)
+
+    def is_commission_member(self, on=None) -> bool:
+        """Whether the agency sat on the Inter-Secretariat Commission on `on` (default: today)."""
+        return self.commission_memberships.in_force_on(on or date.today()).exists()
 
 
 class AgencyName(models.Model):
@@ -168,3 +172,64 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.agency}"
+
+
+class CommissionMembership(models.Model):
+    """A seat on the Inter-Secretariat Commission over time (General Law art. 85; art. 87 for the
+    chair). Loaded from fixtures/law.json; dates are the in-force dates of the Law and its reforms."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="commission_memberships")
+    law_name = models.CharField(
+        _("nombre en la Ley"),
+        max_length=255,
+        help_text=_("Como la nombra el art. 85 (p. ej. «Secretaría de Seguridad Pública»)."),
+    )
+    fraction = models.CharField(_("fracción o párrafo del art. 85"), max_length=16, blank=True)
+    fraction_inferred = models.BooleanField(
+        _("fracción inferida"),
+        default=False,
+        help_text=_("Marcado cuando el número de fracción se dedujo del orden de la lista y no se leyó."),
+    )
+    role = models.CharField(_("papel"), max_length=16, choices=CommissionRole.choices, default=CommissionRole.MEMBER)
+    valid_from = models.DateField(_("desde"))
+    valid_until = models.DateField(_("hasta"), null=True, blank=True, help_text=_("Vacío: integra la Comisión hoy."))
+    inferred = models.BooleanField(_("inferida ⚠"), default=False)
+    note = models.TextField(_("nota"), blank=True)
+    source = models.CharField(_("fuente"), max_length=255)
+
+    objects = CommissionMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["valid_from", "fraction", "agency"]
+        verbose_name = _("integración de la Comisión Intersecretarial")
+        verbose_name_plural = _("integración de la Comisión Intersecretarial")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "valid_from"],
+                name="commissionmembership_unique_start",
+                violation_error_message=_("Esa dependencia ya tiene un periodo en la Comisión que empieza ese día."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_from__lte=models.F("valid_until")),
+                name="commissionmembership_from_before_until",
+                violation_error_message=_("La fecha inicial debe ser anterior a la final."),
+            ),
+        ]
+
+    def __str__(self):
+        until = self.valid_until.isoformat() if self.valid_until else "…"
+        return f"{self.agency.acronym} · {self.valid_from.isoformat()}–{until}"
+
+    def clean(self):
+        if self.inferred and not self.note.strip():
+            raise ValidationError({"note": _("Explique en la nota por qué esta integración es inferida.")})
+        if self.agency_id and self.valid_from:
+            others = CommissionMembership.objects.filter(agency_id=self.agency_id).exclude(pk=self.pk)
+            end = self.valid_until or date.max
+            overlapping = others.filter(valid_from__lte=end).filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from)
+            )
+            if overlapping.exists():
+                raise ValidationError(
+                    _("Ese periodo se traslapa con otro periodo de la misma dependencia en la Comisión.")
+                )

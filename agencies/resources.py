@@ -266,6 +266,8 @@ class AgencyResource(StrictModelResource):
         column_name="parent",
         widget=NaturalKeyWidget(Agency, "acronym", unknown=UNKNOWN_AGENCY),
     )
+    # Computed from the dated memberships (CommissionMembership) as of today; ignored on import.
+    commission_member = fields.Field(column_name="commission_member", readonly=True, widget=widgets.BooleanWidget())
     required_columns = ("acronym", "name_es")
     key_columns = ("acronym",)
 
@@ -289,4 +291,11 @@ class AgencyResource(StrictModelResource):
         export_order = fields
 
     def get_queryset(self):
-        return super().get_queryset().select_related("parent")
+        return super().get_queryset().select_related("parent").with_commission_member()
+
+    def dehydrate_commission_member(self, instance):
+        if hasattr(instance, "commission_member"):
+            member = instance.commission_member
+        else:
+            member = instance.is_commission_member() if instance.pk else False
+        return self.fields["commission_member"].widget.render(member)  # "1"/"0" like the other flags

@@ -91,7 +91,8 @@ def build_10x(base: ReviewCycle) -> ReviewCycle:
                     description_es=obligation.description_es,
                     component=obligation.component,
                     level=obligation.level,
-                    legal_basis_to_verify=obligation.legal_basis_to_verify,
+                    basis_confidence=obligation.basis_confidence,  # legal_basis_to_verify derives from it
+                    basis_reason_es=obligation.basis_reason_es,
                 )
                 clone.provisions.set(obligation.provisions.all())
                 clones.append(clone)

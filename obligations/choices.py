@@ -86,3 +86,40 @@ class FollowUpStatus(models.TextChoices):
 class ReplyOutcome(models.TextChoices):
     KEPT = "kept", _("Se mantiene la calificación")
     CHANGED = "changed", _("Se modifica la calificación")
+
+
+class ObligationOrigin(models.TextChoices):
+    """Where an obligation of the catalogue comes from."""
+
+    CNDH_2019 = "cndh_2019", _("Criterio evaluado por la CNDH (Diagnóstico 2019)")
+    LAW = "law", _("Deber de la Ley General no evaluado por la CNDH")
+
+
+class BasisConfidence(models.TextChoices):
+    """How well the legal basis supports an obligation (the cross-walk's confidence)."""
+
+    HIGH = "high", _("Alta")
+    MEDIUM = "medium", _("Media")
+    LOW = "low", _("Baja (solo fundamento general)")
+    NONE = "none", _("Sin fundamento legal: criterio de la CNDH")
+
+
+class Theme(models.TextChoices):
+    """The six themes of the statutory duties (shared/reference/law-obligations.md, section 1)."""
+
+    PREVENTION = "prevention", _("Prevención")
+    PROSECUTION = "prosecution", _("Persecución del delito")
+    PROTECTION = "protection", _("Protección y asistencia a víctimas")
+    COORDINATION = "coordination", _("Coordinación e información")
+    TRAINING = "training", _("Capacitación")
+    INTERNATIONAL = "international", _("Cooperación internacional")
+
+
+class BearerKind(models.TextChoices):
+    """Who owes a statutory duty."""
+
+    AGENCY = "agency", _("Dependencia o entidad")
+    COMMISSION = "commission", _("Comisión Intersecretarial")
+    SECRETARIAT = "secretariat", _("Secretaría Técnica de la Comisión")
+    BODY = "body", _("Otro órgano o sistema nombrado en la Ley")
+    CLASS = "class", _("Clase de autoridades")

@@ -1,5 +1,5 @@
-"""Loading the reference catalogue from `fixtures/` (agencies, the law, obligations, indicators,
-recommendations and the CNDH 2019 baseline cycle).
+"""Loading the reference catalogue from `fixtures/` (agencies, the law and its versions, obligations,
+statutory duties, indicators, recommendations and the CNDH 2019 baseline cycle).
 
 One entry point, `load_reference_data()`, used by `manage.py load_reference_data` and by `make run`:
 
@@ -136,7 +136,6 @@ AGENCY_KEYS = {
     "kind",
     "parent",
     "consulted_by_cndh_2019",
-    "commission_member",
     "active",
     "source",
     "notes",
@@ -164,7 +163,6 @@ def load_agencies(report: LoadReport, data: dict) -> None:
                 ("order", "federal"),
                 ("kind", "other"),
                 ("state_name", ""),
-                ("commission_member", False),
                 ("consulted_by_cndh_2019", False),
                 ("active", True),
                 ("notes", ""),
@@ -200,11 +198,41 @@ def load_agencies(report: LoadReport, data: dict) -> None:
             report.updated["agency.parent"] += 1
 
 
+INSTRUMENT_KEYS = {
+    "code",
+    "short_name",
+    "kind",
+    "amends",
+    "published_on",
+    "in_force_on",
+    "in_force_inferred",
+    "in_force_note",
+    "name_es",
+    "name_en",
+    "summary_es",
+    "summary_en",
+    "source",
+}
+PROVISION_KEYS = {
+    "instrument",
+    "article",
+    "fraction",
+    "paragraph",
+    "transitory",
+    "summary_es",
+    "summary_en",
+    "source",
+    "versions",
+}
+
+
 def load_legal(report: LoadReport, data: dict) -> None:
     from obligations.models import LegalInstrument, Provision
+    from obligations.reference_law import load_versions, set_replacements
 
     instruments = {}
     for item in data["instruments"]:
+        _check_keys(f"legal.json «{item['code']}»", item, INSTRUMENT_KEYS)
         instruments[item["code"]] = _upsert(
             report,
             LegalInstrument,
@@ -215,15 +243,33 @@ def load_legal(report: LoadReport, data: dict) -> None:
                 "name_en": item.get("name_en", ""),
                 "kind": item["kind"],
                 "published_on": _date(item.get("published_on")),
+                "in_force_on": _date(item.get("in_force_on")),
+                "in_force_inferred": item.get("in_force_inferred", False),
+                "in_force_note": item.get("in_force_note", ""),
+                "summary_es": item.get("summary_es", ""),
+                "summary_en": item.get("summary_en", ""),
                 "source": item.get("source", ""),
             },
         )
+    for item in data["instruments"]:
+        amends = item.get("amends")
+        if amends and amends not in instruments:
+            raise ReferenceDataError(f"legal.json «{item['code']}»: reforma a un instrumento desconocido «{amends}»")
+        instrument = instruments[item["code"]]
+        target = instruments[amends] if amends else None
+        if instrument.amends_id != (target.pk if target else None):
+            instrument.amends = target
+            instrument.save(update_fields=["amends"])
+            report.updated["legalinstrument.amends"] += 1
+    provisions = []
     for item in data["provisions"]:
+        where = f"legal.json «{item['instrument']} art. {item['article']} {item.get('fraction', '')} {item.get('paragraph', '')}»"
+        _check_keys(where, item, PROVISION_KEYS)
         try:
             instrument = instruments[item["instrument"]]
         except KeyError:
             raise ReferenceDataError(f"legal.json: instrumento desconocido «{item['instrument']}»") from None
-        _upsert(
+        provision = _upsert(
             report,
             Provision,
             {
@@ -239,14 +285,24 @@ def load_legal(report: LoadReport, data: dict) -> None:
                 "source": item.get("source", ""),
             },
         )
+        provisions.append(
+            (provision, item, load_versions(report, provision, item.get("versions", []), instruments, where))
+        )
+    # Replacements point at provisions anywhere in the file: once all exist.
+    for provision, item, versions in provisions:
+        set_replacements(report, versions, item.get("versions", []), f"legal.json «{provision.citation}»")
 
 
 def _provision(spec: list, where: str):
+    """A provision by [instrument, article, fraction, transitory] or [..., transitory, paragraph]."""
     from obligations.models import Provision
 
-    instrument, article, fraction, transitory = spec
+    if not isinstance(spec, list) or len(spec) not in (4, 5):
+        raise ReferenceDataError(f"{where}: disposición mal escrita {spec}")
+    instrument, article, fraction, transitory = spec[:4]
+    paragraph = spec[4] if len(spec) == 5 else ""
     provision = Provision.objects.filter(
-        instrument__code=instrument, article=article, fraction=fraction, paragraph="", transitory=transitory
+        instrument__code=instrument, article=article, fraction=fraction, paragraph=paragraph, transitory=transitory
     ).first()
     if provision is None:
         raise ReferenceDataError(f"{where}: disposición desconocida {spec}")
@@ -278,6 +334,42 @@ def _indicator(report: LoadReport, item: dict, obligation=None):
     return _upsert(report, Indicator, {"code": item["code"]}, values)
 
 
+OBLIGATION_KEYS = {
+    "code",
+    "component",
+    "level",
+    "origin",
+    "title_es",
+    "title_en",
+    "description_es",
+    "description_en",
+    "source",
+    "responsibilities",
+    "provisions",
+    "basis_confidence",
+    "basis_reason_es",
+    "basis_reason_en",
+    "deadline_es",
+    "deadline_en",
+    "indicators",
+}
+
+
+def check_basis(where: str, confidence: str, provisions: list, reason_es: str) -> None:
+    """A confidence needs its reason; "none" (a CNDH criterion without statutory basis) has no
+    provisions, and every other confidence has at least one."""
+    from obligations.choices import BasisConfidence
+
+    if confidence and confidence not in BasisConfidence.values:
+        raise ReferenceDataError(f"{where}: confianza del fundamento desconocida «{confidence}»")
+    if confidence and not reason_es.strip():
+        raise ReferenceDataError(f"{where}: falta la razón de la confianza del fundamento")
+    if confidence == BasisConfidence.NONE and provisions:
+        raise ReferenceDataError(f"{where}: «sin fundamento legal» no puede citar disposiciones")
+    if confidence and confidence != BasisConfidence.NONE and not provisions:
+        raise ReferenceDataError(f"{where}: una confianza «{confidence}» necesita al menos una disposición")
+
+
 def load_obligations(report: LoadReport, data: dict) -> None:
     from obligations.models import Obligation, Responsibility
 
@@ -288,7 +380,10 @@ def load_obligations(report: LoadReport, data: dict) -> None:
         raise ReferenceDataError(f"obligations.json: claves repetidas {duplicates}")
     for item in data["obligations"]:
         where = f"obligations.json «{item['code']}»"
+        _check_keys(where, item, OBLIGATION_KEYS)
         provisions = [_provision(spec, where) for spec in item.get("provisions", [])]
+        confidence = item.get("basis_confidence", "")
+        check_basis(where, confidence, provisions, item.get("basis_reason_es", ""))
         obligation = _upsert(
             report,
             Obligation,
@@ -300,8 +395,10 @@ def load_obligations(report: LoadReport, data: dict) -> None:
                 "description_en": item.get("description_en", ""),
                 "component": item["component"],
                 "level": item["level"],
-                # Never "verified" without a provision to show for it.
-                "legal_basis_to_verify": item.get("legal_basis_to_verify", True) or not provisions,
+                "origin": item.get("origin", "cndh_2019"),
+                "basis_confidence": confidence,
+                "basis_reason_es": item.get("basis_reason_es", ""),
+                "basis_reason_en": item.get("basis_reason_en", ""),
                 "deadline_es": item.get("deadline_es", ""),
                 "deadline_en": item.get("deadline_en", ""),
                 "source": item.get("source", ""),
@@ -317,6 +414,12 @@ def load_obligations(report: LoadReport, data: dict) -> None:
             )
         for indicator in item.get("indicators", []):
             _indicator(report, indicator, obligation)
+
+
+def load_law(report: LoadReport, data: dict) -> None:
+    from obligations.reference_law import load_law as load
+
+    load(report, data)
 
 
 def load_context_indicators(report: LoadReport, data: dict) -> None:
@@ -439,6 +542,7 @@ FILES = (
     ("agencies.json", load_agencies),
     ("legal.json", load_legal),
     ("obligations.json", load_obligations),
+    ("law.json", load_law),
     ("context_indicators.json", load_context_indicators),
     ("recommendations.json", load_recommendations),
     ("baseline_cndh_2019.json", load_baseline),

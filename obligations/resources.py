@@ -23,10 +23,13 @@ from agencies.resources import UNKNOWN_AGENCY, NaturalKeysWidget, NaturalKeyWidg
 from obligations.choices import CycleState, ResponsibilityRole, WorkflowState
 from obligations.models import (
     Assessment,
+    Duty,
+    DutyBearer,
     Indicator,
     LegalInstrument,
     Obligation,
     Provision,
+    ProvisionVersion,
     Responsibility,
     ReviewCycle,
 )
@@ -130,8 +133,11 @@ class ObligationResource(StrictModelResource):
             "description_en",
             "component",
             "level",
+            "origin",
             "provisions",
-            "legal_basis_to_verify",
+            "basis_confidence",
+            "basis_reason_es",
+            "basis_reason_en",
             "deadline_es",
             "deadline_en",
             "in_force_from",
@@ -204,6 +210,181 @@ class BulkObligationResource(ObligationResource):
 
     def get_queryset(self):
         return Obligation.objects.all()
+
+
+# --- the law: provision versions, duty-bearers, statutory duties ------------------------------
+
+
+class ProvisionWidget(widgets.ForeignKeyWidget):
+    """One provision by its citation as it reads on screen: 'LGPSEDMTP art. 89 fr. X'."""
+
+    def __init__(self):
+        super().__init__(Provision)
+        self._known = None
+
+    def clean(self, value, row=None, **kwargs):
+        citation = str(value or "").strip()
+        if not citation:
+            return None
+        if self._known is None:
+            self._known = {p.citation: p for p in Provision.objects.select_related("instrument")}
+        if citation not in self._known:
+            raise ValueError(_("Disposición desconocida: «%(value)s».") % {"value": citation})
+        return self._known[citation]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.citation if value is not None else ""
+
+
+class ProvisionVersionResource(StrictModelResource):
+    """The versions of each provision (what it said from one date to another), keyed by the
+    provision's citation and the first day in force. The model refuses overlapping versions."""
+
+    provision = fields.Field(attribute="provision", column_name="provision", widget=ProvisionWidget())
+    amended_by = fields.Field(
+        attribute="amended_by",
+        column_name="amended_by",
+        widget=NaturalKeyWidget(
+            LegalInstrument, "code", unknown=gettext_lazy("Instrumento jurídico desconocido: «%(value)s».")
+        ),
+    )
+    replaced_by = fields.Field(attribute="replaced_by", column_name="replaced_by", widget=ProvisionsWidget())
+    required_columns = ("provision", "valid_from", "source")
+    key_columns = ("provision", "valid_from")
+
+    class Meta(StrictModelResource.Meta):
+        model = ProvisionVersion
+        import_id_fields = ("provision", "valid_from")
+        fields = (
+            "provision",
+            "valid_from",
+            "valid_until",
+            "amended_by",
+            "paraphrase_es",
+            "paraphrase_en",
+            "wording_known",
+            "change_es",
+            "change_en",
+            "repealed",
+            "replaced_by",
+            "inferred",
+            "inferred_note",
+            "source",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("provision__instrument", "amended_by")
+            .prefetch_related("replaced_by__instrument")
+        )
+
+    def row_key(self, row) -> tuple:
+        return (_text(row.get("provision")), _text(row.get("valid_from"))[:10])
+
+    def instance_key(self, instance) -> tuple:
+        return (instance.provision.citation, instance.valid_from.isoformat())
+
+    def natural_key_queryset(self, rows):
+        return ProvisionVersion.objects.select_related("provision__instrument")
+
+
+class DutyBearerResource(StrictModelResource):
+    """Who owes statutory duties; `agency` by today's acronym (empty for a class of authorities)."""
+
+    agency = fields.Field(
+        attribute="agency",
+        column_name="agency",
+        widget=NaturalKeyWidget(Agency, "acronym", unknown=UNKNOWN_AGENCY),
+    )
+    required_columns = ("code", "kind", "name_es", "source")
+    key_columns = ("code",)
+
+    class Meta(StrictModelResource.Meta):
+        model = DutyBearer
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "kind",
+            "name_es",
+            "name_en",
+            "agency",
+            "resolved_through",
+            "agency_inferred",
+            "inferred_note",
+            "source",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("agency")
+
+
+class DutyResource(StrictModelResource):
+    """Statutory duties with their provisions (citations separated by ';'), the reforms that
+    touched them and the obligations that rate them (codes). The bearers are exported as they
+    read ('SEGOB (Responsable); SEP (Corresponsable)') and edited in the admin, not imported."""
+
+    instrument = fields.Field(
+        attribute="instrument",
+        column_name="instrument",
+        widget=NaturalKeyWidget(
+            LegalInstrument, "code", unknown=gettext_lazy("Instrumento jurídico desconocido: «%(value)s».")
+        ),
+    )
+    provisions = fields.Field(attribute="provisions", column_name="provisions", widget=ProvisionsWidget())
+    reforms = fields.Field(
+        attribute="reforms",
+        column_name="reforms",
+        widget=NaturalKeysWidget(
+            LegalInstrument, "code", unknown=gettext_lazy("Instrumento jurídico desconocido: «%(value)s».")
+        ),
+    )
+    obligations = fields.Field(
+        attribute="obligations",
+        column_name="obligations",
+        widget=NaturalKeysWidget(Obligation, "code", unknown=gettext_lazy("Obligación desconocida: «%(value)s».")),
+    )
+    bearers = fields.Field(column_name="bearers", readonly=True)
+    required_columns = ("code", "instrument", "citation", "theme", "paraphrase_es", "source")
+    key_columns = ("code",)
+
+    class Meta(StrictModelResource.Meta):
+        model = Duty
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "instrument",
+            "citation",
+            "provisions",
+            "bearers",
+            "theme",
+            "secondary_theme",
+            "paraphrase_es",
+            "paraphrase_en",
+            "reforms",
+            "obligations",
+            "not_rated_note",
+            "inferred",
+            "inferred_note",
+            "source",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("instrument")
+            .prefetch_related("provisions__instrument", "reforms", "obligations", "assignments__bearer")
+        )
+
+    def dehydrate_bearers(self, instance):
+        if not instance.pk:
+            return ""
+        return "; ".join(f"{a.bearer.code} ({a.get_role_display()})" for a in instance.assignments.all())
 
 
 # --- indicators ------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def agency_row(agency: Agency) -> dict:
 def public_agencies() -> QuerySet:
     """Every agency: the catalogue of authorities is public (the policy's agency scope gives the
     anonymous nothing because it serves private pages; the portal shows published data of all)."""
-    return Agency.objects.select_related("parent").order_by("acronym")
+    return Agency.objects.with_commission_member().select_related("parent").order_by("acronym")
 
 
 def obligation_row(obligation: Obligation) -> dict:

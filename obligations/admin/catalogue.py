@@ -12,6 +12,7 @@ from obligations.models import (
     LegalInstrument,
     Obligation,
     Provision,
+    ProvisionVersion,
     Recommendation,
     RecommendationFollowUp,
     Responsibility,
@@ -32,6 +33,14 @@ class LegalInstrumentAdmin(PolicyAdmin):
     inlines = [ProvisionInline]
 
 
+class ProvisionVersionInline(PolicyInline, admin.TabularInline):
+    model = ProvisionVersion
+    fk_name = "provision"
+    extra = 0
+    fields = ["valid_from", "valid_until", "amended_by", "wording_known", "repealed", "inferred", "source"]
+    show_change_link = True
+
+
 @admin.register(Provision)
 class ProvisionAdmin(PolicyImportExportAdmin):
     resource_classes = [resources.ProvisionResource]
@@ -39,6 +48,7 @@ class ProvisionAdmin(PolicyImportExportAdmin):
     list_select_related = ["instrument"]
     list_filter = ["instrument", "transitory"]
     search_fields = ["article", "summary_es", "summary_en", "instrument__short_name"]
+    inlines = [ProvisionVersionInline]
 
 
 class ResponsibilityInline(PolicyInline, admin.TabularInline):
@@ -58,8 +68,8 @@ class IndicatorInline(PolicyInline, admin.StackedInline):
 @admin.register(Obligation)
 class ObligationAdmin(PolicyImportExportAdmin):
     resource_classes = [resources.ObligationResource]
-    list_display = ["code", "title_es", "component", "level", "legal_basis_display", "legal_basis_to_verify"]
-    list_filter = ["component", "level", "legal_basis_to_verify", "agencies"]
+    list_display = ["code", "title_es", "component", "level", "origin", "legal_basis_display", "basis_confidence"]
+    list_filter = ["origin", "basis_confidence", "component", "level", "agencies"]
     search_fields = ["code", "title_es", "title_en", "provisions__article"]
     filter_horizontal = ["provisions"]
     inlines = [ResponsibilityInline, IndicatorInline]

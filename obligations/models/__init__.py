@@ -1,6 +1,7 @@
 """Models of the obligations app, one module per concern:
 
 - catalogue: legal instruments, provisions, obligations, indicators, recommendations
+- law: versions of provisions, duty-bearers and statutory duties
 - review: review cycles, assessments and evidence
 - replies: the agencies' right of reply to validated ratings
 - files: how a checked upload is stored (evidence, documents)
@@ -20,11 +21,15 @@ from obligations.models.catalogue import (
     Responsibility,
 )
 from obligations.models.files import GeneratedName, StoredFile, private_storage
+from obligations.models.law import Duty, DutyAssignment, DutyBearer, ProvisionVersion
 from obligations.models.replies import Reply, ReplyDocument
 from obligations.models.review import Assessment, Evidence, LockedError, ReviewCycle
 
 __all__ = [
     "Assessment",
+    "Duty",
+    "DutyAssignment",
+    "DutyBearer",
     "Evidence",
     "GeneratedName",
     "Indicator",
@@ -34,6 +39,7 @@ __all__ = [
     "Obligation",
     "ObligationQuerySet",
     "Provision",
+    "ProvisionVersion",
     "Recommendation",
     "RecommendationFollowUp",
     "Reply",

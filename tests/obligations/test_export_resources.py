@@ -25,7 +25,7 @@ def test_exports_use_natural_keys():
     row = next(
         r for r in ObligationResource().export(Obligation.objects.filter(code="PREV-17")).dict if r["code"] == "PREV-17"
     )
-    assert row["provisions"] == "LGPSEDMTP art. 89 fr. XV; Reglamento art. 83"
+    assert row["provisions"] == "LGPSEDMTP art. 89 fr. XV; LGPSEDMTP art. 113 fr. IV; Reglamento art. 83"
     assert row["responsables"] == "CIT"
     assert set(row["corresponsables"].split("; ")) == {"INACIPE", "SEGOB", "FGR"}
     rows = AssessmentResource().export().dict

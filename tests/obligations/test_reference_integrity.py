@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from obligations.choices import Component, IndicatorKind, Issuer, Level, Status
+from obligations.choices import BasisConfidence, Component, IndicatorKind, Issuer, Level, Status
 from obligations.reference import FIXTURES_DIR, SOURCES_DIR, cited_paragraphs, seed_paragraphs
 
 
@@ -100,19 +100,26 @@ def test_every_obligation_has_component_level_and_responsible_agency():
         assert o["title_es"] and o["title_en"], o["code"]
 
 
-def test_legal_basis_is_marked_to_verify_unless_the_seed_gives_an_article():
+def test_every_obligation_has_a_basis_confidence_and_its_reason():
     for o in OBLIGATIONS:
-        assert o["legal_basis_to_verify"] == (not o["provisions"]), o["code"]
+        assert o["basis_confidence"] in BasisConfidence.values, o["code"]
+        assert o["basis_reason_es"].strip() and o["basis_reason_en"].strip(), o["code"]
+        # "none" = a CNDH criterion without statutory basis: no article; any other confidence cites one.
+        assert (o["basis_confidence"] == BasisConfidence.NONE) == (not o["provisions"]), o["code"]
+        assert "por verificar" not in o["basis_reason_es"], o["code"]
 
 
 def test_articles_cited_in_the_seed_are_the_ones_linked():
     training = next(o for o in OBLIGATIONS if o["code"] == "PREV-17")
-    assert training["provisions"] == [["LGPSEDMTP", "89", "XV", False], ["RLGPSEDMTP", "83", "", False]]
+    assert ["LGPSEDMTP", "89", "XV", False] in training["provisions"]
+    assert ["RLGPSEDMTP", "83", "", False] in training["provisions"]
     assert "articles 89, section XV of the General Law, and 83 of its Regulations" in PARAGRAPHS[162]
-    provisions = {(p["instrument"], p["article"], p["fraction"], p["transitory"]) for p in LEGAL["provisions"]}
+    provisions = {
+        (p["instrument"], p["article"], p["fraction"], p["transitory"], p["paragraph"]) for p in LEGAL["provisions"]
+    }
     for o in OBLIGATIONS:
         for spec in o["provisions"]:
-            assert tuple(spec) in provisions, (o["code"], spec)
+            assert (*spec[:4], spec[4] if len(spec) == 5 else "") in provisions, (o["code"], spec)
 
 
 def test_the_seventeen_authorities_of_paragraph_20():

@@ -8,14 +8,18 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from agencies.models import Agency, AgencyName
+from agencies.models import Agency, AgencyName, CommissionMembership
 from obligations.models import (
     Assessment,
+    Duty,
+    DutyAssignment,
+    DutyBearer,
     Evidence,
     Indicator,
     IndicatorValue,
     Obligation,
     Provision,
+    ProvisionVersion,
     Recommendation,
     Responsibility,
     ReviewCycle,
@@ -27,7 +31,12 @@ pytestmark = pytest.mark.django_db
 MODELS = (
     Agency,
     AgencyName,
+    CommissionMembership,
     Provision,
+    ProvisionVersion,
+    DutyBearer,
+    Duty,
+    DutyAssignment,
     Obligation,
     Responsibility,
     Indicator,
@@ -45,6 +54,13 @@ def counts():
     result["Evidence.history"] = Evidence.history.count()
     result["Recommendation.addressees"] = Recommendation.addressees.through.objects.count()
     result["Obligation.provisions"] = Obligation.provisions.through.objects.count()
+    for name, through in (
+        ("Duty.provisions", Duty.provisions.through),
+        ("Duty.obligations", Duty.obligations.through),
+        ("Duty.reforms", Duty.reforms.through),
+        ("ProvisionVersion.replaced_by", ProvisionVersion.replaced_by.through),
+    ):
+        result[name] = through.objects.count()
     return result
 
 
@@ -58,7 +74,10 @@ def test_it_loads_the_catalogue():
     assert Agency.objects.count() == len(fixture("agencies.json")["agencies"])
     assert Agency.objects.filter(consulted_by_cndh_2019=True).count() == 17
     assert Agency.objects.filter(order="state").count() == 32
-    assert Obligation.objects.count() == len(fixture("obligations.json")["obligations"])
+    assert Obligation.objects.from_cndh().count() == len(fixture("obligations.json")["obligations"])
+    law_duties = fixture("law.json")["duties"]
+    assert Obligation.objects.from_law().count() == sum(1 for duty in law_duties if "obligation" in duty)
+    assert Duty.objects.count() == len(law_duties)
     assert Assessment.objects.count() == len(fixture("baseline_cndh_2019.json")["assessments"])
     assert Recommendation.objects.filter(issuer="cndh_2019").count() == 81
     assert Recommendation.objects.filter(issuer="tip_2025", prioritized=True).count() == 10
@@ -114,9 +133,15 @@ def test_baseline_cycle_and_evidence():
 def test_legal_basis_and_renames():
     load_reference_data()
     training = Obligation.objects.get(code="PREV-17")
-    assert training.legal_basis == "LGPSEDMTP art. 89 fr. XV; Reglamento art. 83"
+    assert training.legal_basis == "LGPSEDMTP art. 89 fr. XV; LGPSEDMTP art. 113 fr. IV; Reglamento art. 83"
     assert not training.legal_basis_to_verify
-    assert Obligation.objects.get(code="PREV-15").legal_basis_to_verify
+    modules = Obligation.objects.get(code="PREV-15")
+    assert (modules.legal_basis, modules.basis_confidence) == ("LGPSEDMTP art. 89 fr. VI", "high")
+    # "To verify" is derived: only an obligation nobody has assessed the basis of.
+    assert not Obligation.objects.filter(legal_basis_to_verify=True).exists()
+    assert Obligation.objects.create(
+        code="NUEVA", title_es="Agregada", component="prevention", level=1
+    ).legal_basis_to_verify
     fgr = Agency.objects.get(acronym="FGR")
     assert fgr.name_at(date(2017, 7, 31)).acronym == "PGR"
     assert fgr.name_at(date(2020, 1, 1)).acronym == "FGR"

@@ -38,8 +38,11 @@ def test_csv_has_the_open_data_columns_and_known_rows(baseline):
     assert rows[("SEP", "PREV-15")]["source"] == "CNDH 2019 ¶161"
     assert rows[("SECTUR", "PREV-04")]["status"] == "complied"
     assert rows[("SECTUR", "PREV-04")]["source"] == "CNDH 2019 ¶149"
-    assert rows[("CIT", "PREV-17")]["legal_basis"] == "LGPSEDMTP art. 89 fr. XV; Reglamento art. 83"
-    assert rows[("SEP", "PREV-15")]["legal_basis"] == ""
+    assert (
+        rows[("CIT", "PREV-17")]["legal_basis"]
+        == "LGPSEDMTP art. 89 fr. XV; LGPSEDMTP art. 113 fr. IV; Reglamento art. 83"
+    )
+    assert rows[("SEP", "PREV-15")]["legal_basis"] == "LGPSEDMTP art. 89 fr. VI"
 
 
 def test_agency_is_named_as_it_was_in_the_cycle(baseline):

@@ -41,7 +41,8 @@ def test_sep_liaison_sees_sep_scorecard(client, baseline, enlace_sep):
     assert "Módulos de prevención en los planes de estudio de educación básica" in body
     assert "CNDH 2019 ¶161" in body
     assert "No cumplida" in body
-    assert "por verificar" in body  # SEP's legal bases are still to be confirmed by an auditor
+    # Every SEP obligation now has its legal basis from the cross-walk (issue 11).
+    assert "LGPSEDMTP art. 89 fr. VI" in body and "por verificar" not in body
     assert 'data-figure="score">0 %' in body
 
 
