@@ -3,6 +3,7 @@
 - catalogue: legal instruments, provisions, obligations, indicators, recommendations
 - review: review cycles, assessments and evidence
 - requests: information requests, liaisons' answers, reminders, right of reply
+- figures: the 32 states and their facts, recurring asks
 """
 
 from obligations.models.catalogue import (
@@ -16,6 +17,7 @@ from obligations.models.catalogue import (
     RecommendationFollowUp,
     Responsibility,
 )
+from obligations.models.figures import RecurringAsk, RecurringAskLink, State, StateFact
 from obligations.models.requests import (
     Answer,
     AnswerDocument,
@@ -47,8 +49,12 @@ __all__ = [
     "Provision",
     "Recommendation",
     "RecommendationFollowUp",
+    "RecurringAsk",
+    "RecurringAskLink",
     "Responsibility",
     "ReviewCycle",
+    "State",
+    "StateFact",
     "evidence_upload_to",
     "private_storage",
 ]
