@@ -83,7 +83,8 @@ class StateFact(models.Model):
         verbose_name_plural = _("hechos sobre las entidades")
 
     def __str__(self):
-        return f"{self.state or _('Nacional')} · {self.get_topic_display()}"
+        where = self.state.short_name if self.state_id else _("Nacional")
+        return f"{where} · {self.get_topic_display()}"
 
     def natural_key(self):
         return (self.code,)
