@@ -212,3 +212,34 @@ def test_export_gives_natural_keys(loaded):
         "13.00",
         "13",
     )
+
+
+@pytest.fixture
+def admin_registry():
+    """Importing admin_figures registers models on the global admin site: undo it afterwards
+    (the module is wired into obligations/admin.py on merge, not in this branch)."""
+    import importlib
+    import sys
+
+    from django.contrib import admin
+
+    saved = dict(admin.site._registry)
+    sys.modules.pop("obligations.admin_figures", None)
+    yield importlib.import_module("obligations.admin_figures")
+    admin.site._registry.clear()
+    admin.site._registry.update(saved)
+    sys.modules.pop("obligations.admin_figures", None)
+
+
+def test_the_admin_module_registers_the_new_models_with_valid_options(loaded, admin_registry):
+    from django.contrib import admin
+
+    admin_figures = admin_registry
+
+    for model in (IndicatorValue, State, StateFact, RecurringAsk):
+        model_admin = admin.site._registry[model]
+        assert model_admin.check() == [], model
+    assert isinstance(admin.site._registry[IndicatorValue], admin_figures.IndicatorValueAdmin)
+    morelos = IndicatorValue.objects.get(indicator__code="CNDH19-VICTIMAS-IDENTIFICADAS", state__code="17")
+    assert admin_figures.IndicatorValueAdmin.breakdown(None, morelos) == "Morelos"
+    assert str(morelos) == "CNDH19-VICTIMAS-IDENTIFICADAS 2012-06-15→2017-07-31: Reportado, no analizable"
