@@ -351,6 +351,22 @@ def _errors(exc: ValidationError) -> str:
     return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
 
 
+def _value_key(value) -> tuple:
+    """The natural key of an indicator value: indicator, period, source, unit, base, breakdown."""
+    return (
+        value.indicator_id,
+        value.year,
+        value.period_start,
+        value.period_end,
+        value.source,
+        value.unit,
+        value.percent_base,
+        *(getattr(value, name) for name in DIMENSION_KEYS),
+        value.state_id,
+        value.agency_id,
+    )
+
+
 def _load_indicator_values(report: LoadReport, data: dict, filename: str) -> None:
     """Indicators with their values (figures): one value per period × source × unit × breakdown.
     Every value is validated like an auditor's entry (its quote verbatim in the copy of the source,
@@ -363,10 +379,11 @@ def _load_indicator_values(report: LoadReport, data: dict, filename: str) -> Non
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
         raise ReferenceDataError(f"{filename}: indicadores repetidos {duplicates}")
-    checks = [c for c in IndicatorValue._meta.constraints if isinstance(c, models.CheckConstraint)]
     for item in data["indicators"]:
         _check_keys(f"{filename} «{item['code']}»", item, INDICATOR_KEYS)
         indicator = _indicator(report, {k: v for k, v in item.items() if k != "values"})
+        # One query per indicator for the rows already there, matched on the whole key below.
+        existing = {_value_key(row): row for row in IndicatorValue.objects.filter(indicator=indicator)}
         seen = set()
         for number, value in enumerate(item["values"], start=1):
             where = f"{filename} «{item['code']}» valor {number}"
@@ -388,7 +405,7 @@ def _load_indicator_values(report: LoadReport, data: dict, filename: str) -> Non
                 "state": state,
                 "agency": agencies.get(value["agency"], where) if value.get("agency") else None,
             }
-            key = tuple(v.pk if isinstance(v, models.Model) else v for v in lookup.values())
+            key = _value_key(IndicatorValue(**lookup))
             if key in seen:
                 raise ReferenceDataError(f"{where}: valor repetido (mismo periodo, fuente, unidad y desagregación)")
             seen.add(key)
@@ -399,14 +416,24 @@ def _load_indicator_values(report: LoadReport, data: dict, filename: str) -> Non
                 "stated_as": value.get("stated_as", ""),
                 "note": value.get("note", ""),
             }
-            candidate = IndicatorValue(**lookup, **values)
+            row = existing.get(key)
+            if row is not None and all(getattr(row, name) == new for name, new in values.items()):
+                report.unchanged["indicatorvalue"] += 1
+                continue
+            if row is None:
+                row = IndicatorValue(**lookup, **values)
+            else:
+                for name, new in values.items():
+                    setattr(row, name, new)
             try:
-                candidate.full_clean(validate_unique=False, validate_constraints=False)
-                for check in checks:
-                    check.validate(IndicatorValue, candidate)
+                # The model's clean() covers the check constraints (a value iff reported, one
+                # period, a percentage with its base) without one query per constraint.
+                row.full_clean(validate_unique=False, validate_constraints=False)
             except ValidationError as exc:
                 raise ReferenceDataError(f"{where}: {_errors(exc)}") from None
-            _upsert(report, IndicatorValue, lookup, values)
+            created = row.pk is None
+            row.save()
+            (report.created if created else report.updated)["indicatorvalue"] += 1
 
 
 def load_context_indicators(report: LoadReport, data: dict) -> None:
@@ -453,6 +480,7 @@ def load_states(report: LoadReport, data: dict) -> None:
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
         raise ReferenceDataError(f"states.json: hechos repetidos {duplicates}")
+    existing = {fact.code: fact for fact in StateFact.objects.all()}
     for item in data["facts"]:
         where = f"states.json hecho «{item['code']}»"
         _check_keys(where, item, FACT_KEYS)
@@ -469,8 +497,12 @@ def load_states(report: LoadReport, data: dict) -> None:
             "source": item["source"],
             "quote": item["quote"],
         }
+        known = existing.get(item["code"])
+        if known is not None and all(_same(known, name, new) for name, new in values.items()):
+            report.unchanged["statefact"] += 1
+            continue
         try:
-            StateFact(code=item["code"], **values).full_clean(validate_unique=False)
+            StateFact(code=item["code"], **values).full_clean(validate_unique=False, exclude=["state"])
         except ValidationError as exc:
             raise ReferenceDataError(f"{where}: {_errors(exc)}") from None
         _upsert(report, StateFact, {"code": item["code"]}, values)

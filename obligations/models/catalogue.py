@@ -418,6 +418,17 @@ class IndicatorValue(models.Model):
             errors["value"] = _("Una cifra reportada lleva su valor.")
         if self.status != ValueStatus.REPORTED and self.value is not None:
             errors["value"] = _("Una cifra no reportada o no analizable no lleva valor: no se registra como 0.")
+        has_range = self.period_start is not None or self.period_end is not None
+        if (self.year is None) == (not has_range) or (
+            has_range and (self.period_start is None or self.period_end is None or self.period_start > self.period_end)
+        ):
+            errors["year"] = _(
+                "Indique un año, o bien un periodo con fecha inicial y final (la inicial antes de la final)."
+            )
+        if self.unit == ValueUnit.PERCENT and (
+            not self.percent_base.strip() or (self.value is not None and self.value > 100)
+        ):
+            errors["percent_base"] = _("Un porcentaje lleva su base y no pasa de 100.")
         if not self.quote.strip():
             errors["quote"] = _("Cite la oración de la fuente en la que descansa la cifra.")
         elif quote_is_verbatim(self.quote, self.source) is False:
