@@ -1,7 +1,8 @@
 """The public documents the reference data cites (verbatim copies in fixtures/sources/), and the
 checks that a quoted sentence is really in them and that a figure is really in its quote.
 
-A citation names its document first: "CNDH 2019 ¶38", "TIP 2025, Prosecution". A quote is
+A citation names its document first: "CNDH 2019 ¶38", "TIP 2025, Prosecution", "Cable 2006
+(06MEXICO1113), pregunta 17" (the US embassy's 2006 answers to the TIP questionnaire). A quote is
 compared modulo whitespace (the copies keep the line breaks of the original pages).
 """
 
@@ -20,9 +21,10 @@ DOCUMENTS = {
     "TIP 2005": "tip-2005-mexico.txt",
     "TIP 2012": "tip-2012-mexico.txt",
     "TIP 2025": "tip-2025-mexico.txt",
+    "Cable 2006": "cable-2006-06mexico1113.txt",
 }
 # The year each document was published (a TIP report's edition year).
-DOCUMENT_YEARS = {"CNDH 2019": 2019, "TIP 2005": 2005, "TIP 2012": 2012, "TIP 2025": 2025}
+DOCUMENT_YEARS = {"CNDH 2019": 2019, "TIP 2005": 2005, "TIP 2012": 2012, "TIP 2025": 2025, "Cable 2006": 2006}
 
 
 def normalise(text: str) -> str:
