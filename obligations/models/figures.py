@@ -56,6 +56,13 @@ class State(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    def unnamed_facts(self):
+        """What sources say of the states as a whole without naming any (e.g. TIP 2025: 30 of 32
+        states had specialised prosecutors): on this state's page each reads "not named by the
+        source" — never as if it applied, or did not apply, to this state (even where the state has
+        facts of its own on the same topic from other sources)."""
+        return StateFact.objects.filter(state__isnull=True)
+
 
 class StateFact(models.Model):
     """What a source says about one state, or (with no state) about the states as a whole

@@ -243,3 +243,13 @@ def test_the_admin_module_registers_the_new_models_with_valid_options(loaded, ad
     morelos = IndicatorValue.objects.get(indicator__code="CNDH19-VICTIMAS-IDENTIFICADAS", state__code="17")
     assert admin_figures.IndicatorValueAdmin.breakdown(None, morelos) == "Morelos"
     assert str(morelos) == "CNDH19-VICTIMAS-IDENTIFICADAS 2012-06-15→2017-07-31: Reportado, no analizable"
+
+
+def test_a_state_page_gets_the_national_facts_as_not_named(loaded):
+    """TIP 2025's 30/32 facts name no state: every state gets them as 'not named by the source',
+    even one with facts of its own on the topic from another source (Colima: CNDH ¶35)."""
+    colima = State.objects.get(short_name="Colima")
+    unnamed = set(colima.unnamed_facts().values_list("code", flat=True))
+    assert {"tip2025-fiscalias-especializadas", "tip2025-leyes-estatales"} <= unnamed
+    assert StateFact.objects.filter(state=colima, topic="legislation", source="CNDH 2019 ¶35").exists()
+    assert not StateFact.objects.filter(state=colima, source__startswith="TIP 2025").exists()
