@@ -224,9 +224,6 @@ class Indicator(models.Model):
         return _localized(self, "statement")
 
 
-BREAKDOWN_FIELDS = ("sex", "age_group", "nationality", "country", "exploitation", "order", "state", "agency")
-
-
 class IndicatorValueQuerySet(models.QuerySet):
     def reported(self):
         return self.filter(status=ValueStatus.REPORTED)
