@@ -70,6 +70,7 @@ class EvidenceKind(models.TextChoices):
 
 class Issuer(models.TextChoices):
     CNDH_2019 = "cndh_2019", _("CNDH, Diagnóstico 2019")
+    TIP_2005 = "tip_2005", _("Departamento de Estado de EUA, Informe TIP 2005")
     TIP_2012 = "tip_2012", _("Departamento de Estado de EUA, Informe TIP 2012")
     TIP_2025 = "tip_2025", _("Departamento de Estado de EUA, Informe TIP 2025")
     OTHER = "other", _("Otro")

@@ -1,5 +1,6 @@
 """Loading the reference catalogue from `fixtures/` (agencies, the law and its versions, obligations,
-statutory duties, indicators, recommendations and the CNDH 2019 baseline cycle).
+statutory duties, the 32 states and their facts, indicators and their figures, recommendations and
+the asks they repeat, and the CNDH 2019 baseline cycle).
 
 One entry point, `load_reference_data()`, used by `manage.py load_reference_data` and by `make run`:
 
@@ -22,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -422,23 +424,191 @@ def load_law(report: LoadReport, data: dict) -> None:
     load(report, data)
 
 
-def load_context_indicators(report: LoadReport, data: dict) -> None:
-    from obligations.models import IndicatorValue
+VALUE_KEYS = {
+    "year",
+    "period_start",
+    "period_end",
+    "status",
+    "value",
+    "unit",
+    "percent_base",
+    "sex",
+    "age_group",
+    "nationality",
+    "country",
+    "exploitation",
+    "order",
+    "state",
+    "agency",
+    "disaggregation",
+    "source",
+    "quote",
+    "stated_as",
+    "note",
+}
+INDICATOR_KEYS = set(INDICATOR_FIELDS) | {"code", "values"}
+DIMENSION_KEYS = ("sex", "age_group", "nationality", "country", "exploitation", "order", "disaggregation")
 
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+
+
+def _value_key(value) -> tuple:
+    """The natural key of an indicator value: indicator, period, source, unit, base, breakdown."""
+    return (
+        value.indicator_id,
+        value.year,
+        value.period_start,
+        value.period_end,
+        value.source,
+        value.unit,
+        value.percent_base,
+        *(getattr(value, name) for name in DIMENSION_KEYS),
+        value.state_id,
+        value.agency_id,
+    )
+
+
+def _load_indicator_values(report: LoadReport, data: dict, filename: str) -> None:
+    """Indicators with their values (figures): one value per period × source × unit × breakdown.
+    Every value is validated like an auditor's entry (its quote verbatim in the copy of the source,
+    the figure in its quote, no value unless reported), so a bad row stops the whole load."""
+    from obligations.models import IndicatorValue, State
+
+    agencies = _Agencies()
+    states = {state.code: state for state in State.objects.all()}
+    codes = [item["code"] for item in data["indicators"]]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ReferenceDataError(f"{filename}: indicadores repetidos {duplicates}")
     for item in data["indicators"]:
+        _check_keys(f"{filename} «{item['code']}»", item, INDICATOR_KEYS)
         indicator = _indicator(report, {k: v for k, v in item.items() if k != "values"})
-        for value in item["values"]:
-            _upsert(
-                report,
-                IndicatorValue,
-                {
-                    "indicator": indicator,
-                    "year": value["year"],
-                    "source": value["source"],
-                    "disaggregation": value.get("disaggregation", ""),
-                },
-                {"value": Decimal(str(value["value"])), "note": value.get("note", "")},
-            )
+        # One query per indicator for the rows already there, matched on the whole key below.
+        existing = {_value_key(row): row for row in IndicatorValue.objects.filter(indicator=indicator)}
+        seen = set()
+        for number, value in enumerate(item["values"], start=1):
+            where = f"{filename} «{item['code']}» valor {number}"
+            _check_keys(where, value, VALUE_KEYS)
+            state = None
+            if value.get("state"):
+                state = states.get(value["state"])
+                if state is None:
+                    raise ReferenceDataError(f"{where}: entidad desconocida «{value['state']}»")
+            lookup = {
+                "indicator": indicator,
+                "year": value.get("year"),
+                "period_start": _date(value.get("period_start")),
+                "period_end": _date(value.get("period_end")),
+                "source": value["source"],
+                "unit": value.get("unit", "count"),
+                "percent_base": value.get("percent_base", ""),
+                **{key: value.get(key, "") for key in DIMENSION_KEYS},
+                "state": state,
+                "agency": agencies.get(value["agency"], where) if value.get("agency") else None,
+            }
+            key = _value_key(IndicatorValue(**lookup))
+            if key in seen:
+                raise ReferenceDataError(f"{where}: valor repetido (mismo periodo, fuente, unidad y desagregación)")
+            seen.add(key)
+            values = {
+                "status": value.get("status", "reported"),
+                "value": Decimal(str(value["value"])) if value.get("value") is not None else None,
+                "quote": value.get("quote", ""),
+                "stated_as": value.get("stated_as", ""),
+                "note": value.get("note", ""),
+            }
+            row = existing.get(key)
+            if row is not None and all(getattr(row, name) == new for name, new in values.items()):
+                report.unchanged["indicatorvalue"] += 1
+                continue
+            if row is None:
+                row = IndicatorValue(**lookup, **values)
+            else:
+                for name, new in values.items():
+                    setattr(row, name, new)
+            try:
+                # The model's clean() covers the check constraints (a value iff reported, one
+                # period, a percentage with its base) without one query per constraint.
+                row.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                raise ReferenceDataError(f"{where}: {_errors(exc)}") from None
+            created = row.pk is None
+            row.save()
+            (report.created if created else report.updated)["indicatorvalue"] += 1
+
+
+def load_context_indicators(report: LoadReport, data: dict) -> None:
+    _load_indicator_values(report, data, "context_indicators.json")
+
+
+def load_figures(report: LoadReport, data: dict) -> None:
+    _load_indicator_values(report, data, "figures.json")
+
+
+STATE_KEYS = {"code", "name", "short_name", "abbreviation", "tile_row", "tile_column", "prosecutor", "source"}
+FACT_KEYS = {"code", "state", "topic", "text_es", "text_en", "source", "quote"}
+
+
+def load_states(report: LoadReport, data: dict) -> None:
+    """The 32 states (matched by INEGI code) and what the sources say about each (by fact code)."""
+    from obligations.models import State, StateFact
+
+    agencies = _Agencies()
+    states = {}
+    for item in data["states"]:
+        where = f"states.json «{item.get('code')}»"
+        _check_keys(where, item, STATE_KEYS)
+        states[item["code"]] = _upsert(
+            report,
+            State,
+            {"code": item["code"]},
+            {
+                "name": item["name"],
+                "short_name": item["short_name"],
+                "abbreviation": item["abbreviation"],
+                "tile_row": item["tile_row"],
+                "tile_column": item["tile_column"],
+                "prosecutor": agencies.get(item["prosecutor"], where) if item.get("prosecutor") else None,
+                "source": item.get("source", ""),
+            },
+        )
+    if len(states) != 32:
+        raise ReferenceDataError(f"states.json: se esperaban 32 entidades, hay {len(states)}")
+    tiles = [(item["tile_row"], item["tile_column"]) for item in data["states"]]
+    if len(set(tiles)) != len(tiles):
+        raise ReferenceDataError("states.json: dos entidades en la misma casilla del mosaico")
+    codes = [item["code"] for item in data["facts"]]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ReferenceDataError(f"states.json: hechos repetidos {duplicates}")
+    existing = {fact.code: fact for fact in StateFact.objects.all()}
+    for item in data["facts"]:
+        where = f"states.json hecho «{item['code']}»"
+        _check_keys(where, item, FACT_KEYS)
+        state = None
+        if item.get("state"):
+            state = states.get(item["state"]) or State.objects.filter(code=item["state"]).first()
+            if state is None:
+                raise ReferenceDataError(f"{where}: entidad desconocida «{item['state']}»")
+        values = {
+            "state": state,
+            "topic": item["topic"],
+            "text_es": item["text_es"],
+            "text_en": item.get("text_en", ""),
+            "source": item["source"],
+            "quote": item["quote"],
+        }
+        known = existing.get(item["code"])
+        if known is not None and all(_same(known, name, new) for name, new in values.items()):
+            report.unchanged["statefact"] += 1
+            continue
+        try:
+            StateFact(code=item["code"], **values).full_clean(validate_unique=False, exclude=["state"])
+        except ValidationError as exc:
+            raise ReferenceDataError(f"{where}: {_errors(exc)}") from None
+        _upsert(report, StateFact, {"code": item["code"]}, values)
 
 
 def load_recommendations(report: LoadReport, data: dict) -> None:
@@ -459,6 +629,7 @@ def load_recommendations(report: LoadReport, data: dict) -> None:
                 "text_en": item.get("text_en", ""),
                 "addressee_note": item.get("addressee_note", ""),
                 "prioritized": item.get("prioritized", False),
+                "year": item.get("year"),
                 "issued_on": _date(item.get("issued_on")),
             },
         )
@@ -468,6 +639,53 @@ def load_recommendations(report: LoadReport, data: dict) -> None:
         except KeyError as exc:
             raise ReferenceDataError(f"{where}: obligación desconocida {exc}") from None
         _set_m2m(report, recommendation, "obligations", related)
+
+
+ASK_KEYS = {"code", "title_es", "title_en", "summary_es", "summary_en", "links"}
+LINK_KEYS = {"recommendation", "reason_es", "reason_en"}
+
+
+def load_recurring_asks(report: LoadReport, data: dict) -> None:
+    """Recurring asks and their recommendations, each link with its reason. A link must join
+    recommendations of at least two different documents (that is what makes the ask recurring)."""
+    from obligations.models import Recommendation, RecurringAsk, RecurringAskLink
+
+    recommendations = {r.code: r for r in Recommendation.objects.all()}
+    codes = [item["code"] for item in data["asks"]]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ReferenceDataError(f"recurring_asks.json: peticiones repetidas {duplicates}")
+    for item in data["asks"]:
+        where = f"recurring_asks.json «{item['code']}»"
+        _check_keys(where, item, ASK_KEYS)
+        linked = []
+        for link in item["links"]:
+            _check_keys(where, link, LINK_KEYS)
+            if link["recommendation"] not in recommendations:
+                raise ReferenceDataError(f"{where}: recomendación desconocida «{link['recommendation']}»")
+            if not link.get("reason_es", "").strip():
+                raise ReferenceDataError(f"{where}: falta la razón del vínculo con «{link['recommendation']}»")
+            linked.append(recommendations[link["recommendation"]])
+        if len({r.issuer for r in linked}) < 2:
+            raise ReferenceDataError(f"{where}: una petición reiterada une recomendaciones de al menos dos informes")
+        ask = _upsert(
+            report,
+            RecurringAsk,
+            {"code": item["code"]},
+            {
+                "title_es": item["title_es"],
+                "title_en": item.get("title_en", ""),
+                "summary_es": item["summary_es"],
+                "summary_en": item.get("summary_en", ""),
+            },
+        )
+        for link, recommendation in zip(item["links"], linked, strict=True):
+            _upsert(
+                report,
+                RecurringAskLink,
+                {"ask": ask, "recommendation": recommendation},
+                {"reason_es": link["reason_es"], "reason_en": link.get("reason_en", "")},
+            )
 
 
 def load_baseline(report: LoadReport, data: dict) -> None:
@@ -543,8 +761,11 @@ FILES = (
     ("legal.json", load_legal),
     ("obligations.json", load_obligations),
     ("law.json", load_law),
+    ("states.json", load_states),
     ("context_indicators.json", load_context_indicators),
+    ("figures.json", load_figures),
     ("recommendations.json", load_recommendations),
+    ("recurring_asks.json", load_recurring_asks),
     ("baseline_cndh_2019.json", load_baseline),
 )
 

@@ -2,6 +2,7 @@
 every model admin of the app (Django's admin autodiscovery imports `obligations.admin`).
 
 - catalogue: legal instruments, provisions, obligations, indicators, recommendations
+- figures: indicator values with their breakdown, the 32 states and their facts, recurring asks
 - law: provision versions, duty-bearers, statutory duties, the Commission's membership over time
 - cycles: review cycles (open, close, publish)
 - assessments: ratings, their evidence inline and the workflow buttons
@@ -11,4 +12,4 @@ every model admin of the app (Django's admin autodiscovery imports `obligations.
 Access and read-only rules: compliance.admin.PolicyAdmin (agencies.policy and obligations.workflow).
 """
 
-from obligations.admin import assessments, catalogue, cycles, evidence, law, replies  # noqa: F401
+from obligations.admin import assessments, catalogue, cycles, evidence, figures, law, replies  # noqa: F401

@@ -98,15 +98,6 @@ class IndicatorAdmin(PolicyImportExportAdmin):
     inlines = [IndicatorValueInline]
 
 
-@admin.register(IndicatorValue)
-class IndicatorValueAdmin(PolicyAdmin):
-    list_display = ["indicator", "year", "value", "source"]
-    list_select_related = ["indicator"]
-    list_filter = ["year", "source"]
-    search_fields = ["indicator__code", "source"]
-    raw_id_fields = ["indicator"]
-
-
 class FollowUpInline(PolicyInline, admin.TabularInline):
     model = RecommendationFollowUp
     extra = 0

@@ -3,6 +3,7 @@
 - catalogue: legal instruments, provisions, obligations, indicators, recommendations
 - law: versions of provisions, duty-bearers and statutory duties
 - review: review cycles, assessments and evidence
+- figures: the 32 states and their facts, recurring asks
 - replies: the agencies' right of reply to validated ratings
 - files: how a checked upload is stored (evidence, documents)
 
@@ -20,6 +21,7 @@ from obligations.models.catalogue import (
     RecommendationFollowUp,
     Responsibility,
 )
+from obligations.models.figures import RecurringAsk, RecurringAskLink, State, StateFact
 from obligations.models.files import GeneratedName, StoredFile, private_storage
 from obligations.models.law import Duty, DutyAssignment, DutyBearer, ProvisionVersion
 from obligations.models.replies import Reply, ReplyDocument
@@ -42,10 +44,14 @@ __all__ = [
     "ProvisionVersion",
     "Recommendation",
     "RecommendationFollowUp",
+    "RecurringAsk",
+    "RecurringAskLink",
     "Reply",
     "ReplyDocument",
     "Responsibility",
     "ReviewCycle",
+    "State",
+    "StateFact",
     "StoredFile",
     "private_storage",
 ]

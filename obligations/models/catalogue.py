@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,7 +26,9 @@ from obligations.choices import (
     ObligationOrigin,
     ResponsibilityRole,
 )
+from obligations.figure_choices import AgeGroup, Country, Exploitation, Nationality, Order, Sex, ValueStatus, ValueUnit
 from obligations.models.base import localized as _localized
+from obligations.sources import normalise, quote_is_verbatim, stated_number
 
 
 class LegalInstrument(models.Model):
@@ -398,36 +403,235 @@ class Indicator(models.Model):
         return _localized(self, "statement")
 
 
+class IndicatorValueQuerySet(models.QuerySet):
+    def reported(self):
+        return self.filter(status=ValueStatus.REPORTED)
+
+    def totals(self):
+        """Values not broken down by any dimension (the national total of the source)."""
+        return self.filter(
+            sex="",
+            age_group="",
+            nationality="",
+            country="",
+            exploitation="",
+            order="",
+            state__isnull=True,
+            agency__isnull=True,
+            disaggregation="",
+        )
+
+
 class IndicatorValue(models.Model):
-    """One yearly figure of an indicator, with its source (e.g. TIP 2012: 185 prosecutions)."""
+    """One figure of an indicator, as a source states it: a period (a year or a date range), the
+    breakdown as explicit dimensions (empty = not broken down by that dimension), a unit, the source
+    and the exact sentence it rests on, and a status. A figure the source says was not reported,
+    or could not be analysed, has no value: it is never stored as 0."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    year = models.PositiveSmallIntegerField(_("año"))
-    value = models.DecimalField(_("valor"), max_digits=14, decimal_places=2)
-    source = models.CharField(_("fuente"), max_length=255)
+    status = models.CharField(
+        _("estado de la cifra"), max_length=16, choices=ValueStatus.choices, default=ValueStatus.REPORTED
+    )
+    value = models.DecimalField(
+        _("valor"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Sólo para una cifra reportada; vacío cuando no se reportó o no pudo analizarse."),
+    )
+    unit = models.CharField(_("unidad"), max_length=16, choices=ValueUnit.choices, default=ValueUnit.COUNT)
+    percent_base = models.CharField(
+        _("base del porcentaje"),
+        max_length=255,
+        blank=True,
+        help_text=_("Obligatoria para un porcentaje: de qué total es parte, p. ej. «de las víctimas mujeres»."),
+    )
+    year = models.PositiveSmallIntegerField(_("año"), null=True, blank=True)
+    period_start = models.DateField(_("inicio del periodo"), null=True, blank=True)
+    period_end = models.DateField(_("fin del periodo"), null=True, blank=True)
+    # The breakdown (desagregación), one field per dimension.
+    sex = models.CharField(_("sexo"), max_length=16, choices=Sex.choices, blank=True)
+    age_group = models.CharField(_("grupo de edad"), max_length=16, choices=AgeGroup.choices, blank=True)
+    nationality = models.CharField(_("nacionalidad"), max_length=16, choices=Nationality.choices, blank=True)
+    country = models.CharField(_("país de nacionalidad"), max_length=2, choices=Country.choices, blank=True)
+    exploitation = models.CharField(_("forma de explotación"), max_length=32, choices=Exploitation.choices, blank=True)
+    order = models.CharField(_("orden de gobierno"), max_length=16, choices=Order.choices, blank=True)
+    state = models.ForeignKey(
+        "obligations.State",
+        verbose_name=_("entidad federativa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("dependencia"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicator_values",
+    )
     disaggregation = models.CharField(
-        _("desagregación"),
+        _("desagregación en palabras de la fuente"),
         max_length=128,
         blank=True,
         default="",
-        help_text=_("Vacío para el total; p. ej. «federal», «trata sexual», «FEVIMTRA» para una parte."),
+        help_text=_("Sólo cuando las dimensiones no bastan, p. ej. «trata (art. 10) y mendicidad forzosa»."),
+    )
+    source = models.CharField(
+        _("fuente"), max_length=255, help_text=_("p. ej. «CNDH 2019 ¶38», «TIP 2025, Prosecution»")
+    )
+    quote = models.TextField(_("cita textual"), blank=True, help_text=_("La oración de la fuente, tal cual."))
+    stated_as = models.CharField(
+        _("cifra como la escribe la fuente"),
+        max_length=120,
+        blank=True,
+        help_text=_("Las palabras de la cita que dan la cifra, p. ej. «5,245», «nine», «85%»."),
     )
     note = models.CharField(_("nota"), max_length=400, blank=True)
 
+    objects = IndicatorValueQuerySet.as_manager()
+
     class Meta:
-        ordering = ["indicator", "year", "disaggregation"]
+        ordering = ["indicator", "year", "period_start", "disaggregation"]
         verbose_name = _("valor de indicador")
         verbose_name_plural = _("valores de indicadores")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year", "source", "disaggregation"],
-                name="indicatorvalue_unique",
-                violation_error_message=_("Ya hay un valor de ese indicador para ese año y fuente."),
-            )
+                "indicator",
+                Coalesce("year", Value(0)),
+                Coalesce("period_start", Value(date(1, 1, 1))),
+                Coalesce("period_end", Value(date(1, 1, 1))),
+                "source",
+                "unit",
+                "percent_base",
+                "sex",
+                "age_group",
+                "nationality",
+                "country",
+                "exploitation",
+                "order",
+                Coalesce("state", Value(0)),
+                Coalesce("agency", Value(0)),
+                "disaggregation",
+                name="indicatorvalue_unique_breakdown",
+                violation_error_message=_(
+                    "Ya hay un valor de ese indicador para ese periodo, fuente, unidad y desagregación."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=ValueStatus.REPORTED) & Q(value__isnull=False))
+                | (~Q(status=ValueStatus.REPORTED) & Q(value__isnull=True)),
+                name="indicatorvalue_value_iff_reported",
+                violation_error_message=_(
+                    "Una cifra reportada lleva valor; una no reportada o no analizable no lleva valor (no es 0)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ValueStatus.values),
+                name="indicatorvalue_status_valid",
+                violation_error_message=_("Estado de la cifra desconocido."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(year__isnull=False) & Q(period_start__isnull=True) & Q(period_end__isnull=True))
+                | (
+                    Q(year__isnull=True)
+                    & Q(period_start__isnull=False)
+                    & Q(period_end__isnull=False)
+                    & Q(period_start__lte=F("period_end"))
+                ),
+                name="indicatorvalue_one_period",
+                violation_error_message=_(
+                    "Indique un año, o bien un periodo con fecha inicial y final (la inicial antes de la final)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="indicatorvalue_value_not_negative",
+                violation_error_message=_("El valor no puede ser negativo."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=ValueUnit.PERCENT)
+                | (~Q(percent_base="") & (Q(value__isnull=True) | Q(value__lte=100))),
+                name="indicatorvalue_percent_has_base",
+                violation_error_message=_("Un porcentaje lleva su base y no pasa de 100."),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.year}: {self.value}"
+        shown = self.value if self.status == ValueStatus.REPORTED else self.get_status_display()
+        return f"{self.indicator.code} {self.period_label}: {shown}"
+
+    @property
+    def period_label(self) -> str:
+        if self.year is not None:
+            return str(self.year)
+        if self.period_start and self.period_end:
+            return f"{self.period_start.isoformat()}→{self.period_end.isoformat()}"
+        return ""
+
+    @property
+    def dimensions(self) -> dict:
+        """The breakdown as {dimension: display value}, only the dimensions that are set."""
+        shown = {}
+        for name in ("sex", "age_group", "nationality", "country", "exploitation", "order"):
+            if getattr(self, name):
+                shown[name] = getattr(self, f"get_{name}_display")()
+        if self.state_id:
+            shown["state"] = self.state.short_name
+        if self.agency_id:
+            shown["agency"] = self.agency.acronym
+        if self.disaggregation:
+            shown["disaggregation"] = self.disaggregation
+        return shown
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.status == ValueStatus.REPORTED and self.value is None:
+            errors["value"] = _("Una cifra reportada lleva su valor.")
+        if self.status != ValueStatus.REPORTED and self.value is not None:
+            errors["value"] = _("Una cifra no reportada o no analizable no lleva valor: no se registra como 0.")
+        has_range = self.period_start is not None or self.period_end is not None
+        if (self.year is None) == (not has_range) or (
+            has_range and (self.period_start is None or self.period_end is None or self.period_start > self.period_end)
+        ):
+            errors["year"] = _(
+                "Indique un año, o bien un periodo con fecha inicial y final (la inicial antes de la final)."
+            )
+        if self.unit == ValueUnit.PERCENT and (
+            not self.percent_base.strip() or (self.value is not None and self.value > 100)
+        ):
+            errors["percent_base"] = _("Un porcentaje lleva su base y no pasa de 100.")
+        if not self.quote.strip():
+            errors["quote"] = _("Cite la oración de la fuente en la que descansa la cifra.")
+        elif quote_is_verbatim(self.quote, self.source) is False:
+            errors["quote"] = _("La cita no aparece textualmente en «%(source)s».") % {"source": self.source}
+        if self.status == ValueStatus.REPORTED and "quote" not in errors and "value" not in errors:
+            if not self.stated_as.strip():
+                errors["stated_as"] = _("Indique las palabras de la cita que dan la cifra.")
+            elif normalise(self.stated_as) not in normalise(self.quote):
+                errors["stated_as"] = _("«%(stated)s» no aparece en la cita.") % {"stated": self.stated_as}
+            elif not self.stated_value_matches():
+                errors["stated_as"] = _("«%(stated)s» no dice %(value)s.") % {
+                    "stated": self.stated_as,
+                    "value": self.value,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def stated_value_matches(self) -> bool:
+        """Whether the figure's wording states the value (a zero may be stated in words, e.g.
+        'did not convict or sentence any': then nothing to compare)."""
+        stated = stated_number(self.stated_as)
+        if stated is None:
+            return self.value == 0
+        value = Decimal(self.value)
+        if self.unit in (ValueUnit.MXN_MILLIONS, ValueUnit.USD_MILLIONS) and stated >= 1_000_000:
+            value *= 1_000_000
+        return value == stated
 
 
 class Recommendation(models.Model):
@@ -449,7 +653,15 @@ class Recommendation(models.Model):
         Obligation, verbose_name=_("obligaciones relacionadas"), blank=True, related_name="recommendations"
     )
     prioritized = models.BooleanField(_("prioritaria"), default=False)
-    issued_on = models.DateField(_("fecha de emisión"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("año"),
+        null=True,
+        blank=True,
+        help_text=_("Año del documento que la emite (el de la edición, para un Informe TIP)."),
+    )
+    issued_on = models.DateField(
+        _("fecha de emisión"), null=True, blank=True, help_text=_("Sólo cuando la fuente da la fecha.")
+    )
 
     class Meta:
         ordering = ["issuer", "code"]
@@ -465,6 +677,21 @@ class Recommendation(models.Model):
     @property
     def text(self):
         return _localized(self, "text")
+
+    def earlier_asks(self):
+        """Recommendations of earlier years that ask the same thing (through a recurring ask)."""
+        if self.year is None:
+            return Recommendation.objects.none()
+        return (
+            Recommendation.objects.filter(recurring_links__ask__links__recommendation=self, year__lt=self.year)
+            .distinct()
+            .order_by("year", "code")
+        )
+
+    @property
+    def reiterated_since(self) -> int | None:
+        """The first year the same thing was asked ("reiterada desde 2012"), None if never before."""
+        return self.earlier_asks().aggregate(first=models.Min("year"))["first"]
 
 
 class RecommendationFollowUp(models.Model):

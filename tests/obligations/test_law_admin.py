@@ -1,4 +1,4 @@
-"""obligations/admin_law.py (not wired into the admin site yet: tested on its own site) and the
+"""obligations/admin/law.py (tested on its own site) and the
 import/export resources of the law's data."""
 
 import pytest

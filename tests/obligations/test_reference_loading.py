@@ -81,7 +81,8 @@ def test_it_loads_the_catalogue():
     assert Assessment.objects.count() == len(fixture("baseline_cndh_2019.json")["assessments"])
     assert Recommendation.objects.filter(issuer="cndh_2019").count() == 81
     assert Recommendation.objects.filter(issuer="tip_2025", prioritized=True).count() == 10
-    assert Indicator.objects.filter(obligation__isnull=True, kind="context").count() == 8
+    context = fixture("context_indicators.json")["indicators"] + fixture("figures.json")["indicators"]
+    assert Indicator.objects.filter(obligation__isnull=True, kind="context").count() == len(context)
 
 
 def test_loading_twice_changes_nothing():
