@@ -104,8 +104,14 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"  # empty counts as unset
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once (the dev server and an in-process task).
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a writer instead of failing at once (the web server and the worker share the file),
+    # and take the write lock when a transaction starts: SQLite ignores SELECT ... FOR UPDATE, so
+    # two saves of the same rating must queue (one then sees the other's version) instead of
+    # deadlocking on the upgrade from a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # Tests on a file, not in shared-cache memory (whose table locks ignore the timeout), so that
+    # the tests of concurrent saves exercise the same locking as a real run.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / ".test-db.sqlite3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------
