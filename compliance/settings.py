@@ -1,8 +1,8 @@
 """Settings for the trafficking-law compliance tracker.
 
 Every value that differs between a laptop and production comes from the environment
-(see docs/configuration.md). The defaults make a fresh clone run with SQLite, tasks
-executed in-process and a per-install secret key.
+(see docs/configuration.md). The defaults make a fresh clone run with SQLite, a
+filesystem broker under the project (no Redis needed) and a per-install secret key.
 """
 
 import logging
@@ -159,9 +159,12 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Celery -----------------------------------------------------------------------
-# No broker configured: tasks run in-process (eagerly) and the server says so at start.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Tasks always go through a broker to a worker process, never inside the web request
+# (only the test suite runs them eagerly: tests/conftest.py). With no CELERY_BROKER_URL the
+# broker is kombu's filesystem transport in LOCAL_BROKER_DIR, which needs no service;
+# `make run` (bin/run-dev) starts a worker on it beside the web server.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"  # empty counts as unset
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -175,10 +178,28 @@ REPORT_HARD_TIME_LIMIT = env_int("REPORT_HARD_TIME_LIMIT", 660)
 CELERY_TASK_SOFT_TIME_LIMIT = REPORT_SOFT_TIME_LIMIT
 CELERY_TASK_TIME_LIMIT = REPORT_HARD_TIME_LIMIT
 # Redis redelivers an unacknowledged task after visibility_timeout: keep it at least
-# twice the hard limit so a long render is never run twice concurrently.
+# twice the hard limit so a long render is never run twice concurrently. The periodic check
+# (reports.jobs.requeue_lost_jobs) publishes again a job queued for longer than it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(2 * REPORT_HARD_TIME_LIMIT, 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The local broker: one folder is the queue of the producers (web, beat) and the worker. The
+# filesystem transport keeps unacknowledged messages in the worker's memory: a warm or cold
+# shutdown puts them back in the folder; a worker killed outright loses them, and the periodic
+# check repairs the job (queued: published again; running: failed, can be retried).
+LOCAL_BROKER_DIR = None
+if CELERY_BROKER_URL == "filesystem://":
+    LOCAL_BROKER_DIR = Path(env_str("LOCAL_BROKER_DIR") or BASE_DIR / ".celery")
+    for _folder in ("queue", "control"):
+        (LOCAL_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(LOCAL_BROKER_DIR / "queue"),
+        "data_folder_out": str(LOCAL_BROKER_DIR / "queue"),
+        "control_folder": str(LOCAL_BROKER_DIR / "control"),
+        "polling_interval": 0.5,  # seconds between looks at the folder (the default is 1)
+    }
+    CELERY_BROKER_TRANSPORT = "compliance.celery:LocalBrokerTransport"  # kombu's, with an atomic publish
+    CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_BROKER_DIR / "beat-schedule")
 
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -189,7 +210,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "seguimiento-trata@localhost")
 # Absolute links in e-mails (information requests and their reminders are sent by tasks, without a request).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Unset: the address of `make run` (PORT, as `PORT=8001 make run` sets it for the server and the worker).
+SITE_URL = env_str("SITE_URL") or f"http://127.0.0.1:{env_str('PORT') or '8000'}"
 
 # --- Security -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

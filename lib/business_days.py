@@ -1,23 +1,15 @@
-"""Business-day arithmetic with Mexico's federal mandatory rest days (Django-free).
+"""Business-day arithmetic over Mexico's federal mandatory rest days (Django-free).
 
 Information requests give agencies a term in business days ("días hábiles"). A business day
 is a weekday (Monday to Friday) that is not a mandatory rest day.
 
-Mandatory rest days: Ley Federal del Trabajo, artículo 74 (texto vigente):
-  I    1 de enero
-  II   el primer lunes de febrero, en conmemoración del 5 de febrero
-  III  el tercer lunes de marzo, en conmemoración del 21 de marzo
-  IV   1 de mayo
-  V    16 de septiembre
-  VI   el tercer lunes de noviembre, en conmemoración del 20 de noviembre
-  VII  el 1 de octubre de cada seis años, cuando corresponda a la transmisión del Poder
-       Ejecutivo Federal (from 2024; before the 2024 change of the transmission date the
-       fraction read "1 de diciembre de cada seis años", e.g. 2018, 2012)
-  VIII 25 de diciembre
-  IX   election days set by the electoral laws: not modelled (they vary and are local);
-       add them through `extra_holidays`.
-The "Monday" rule of fractions II, III and VI is the text in force since 2006; earlier dates
-are not modelled (every cycle this product handles starts after 2012).
+The calendar comes from the `holidays` package (`holidays.Mexico`), which models the mandatory
+rest days of the Ley Federal del Trabajo, artículo 74, fractions I to VIII: 1 January, the first
+Monday of February, the third Monday of March, 1 May, 16 September, the third Monday of
+November, 25 December and the transmission of the Federal Executive every six years (1 December
+up to 2018, 1 October from 2024). Fraction IX (election days set by the electoral laws) is not
+modelled: those days vary and are local; pass them as `extra_holidays`.
+This module keeps only the arithmetic.
 """
 
 from __future__ import annotations
@@ -26,34 +18,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
-_FIRST_OCTOBER_TRANSMISSION = 2024  # first transmission on 1 October (LFT art. 74 fr. VII, current text)
-
-
-def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
-    """The `nth` (1-based) `weekday` (Monday=0) of a month."""
-    first = date(year, month, 1)
-    offset = (weekday - first.weekday()) % 7
-    return first + timedelta(days=offset + 7 * (nth - 1))
+import holidays
 
 
 @lru_cache(maxsize=256)
 def mexican_federal_holidays(year: int) -> frozenset[date]:
-    """Mandatory rest days of one year under LFT art. 74 (fractions I to VIII)."""
-    days = {
-        date(year, 1, 1),  # fr. I
-        _nth_weekday(year, 2, 0, 1),  # fr. II: first Monday of February
-        _nth_weekday(year, 3, 0, 3),  # fr. III: third Monday of March
-        date(year, 5, 1),  # fr. IV
-        date(year, 9, 16),  # fr. V
-        _nth_weekday(year, 11, 0, 3),  # fr. VI: third Monday of November
-        date(year, 12, 25),  # fr. VIII
-    }
-    # fr. VII: transmission of the Federal Executive, every six years.
-    if year >= _FIRST_OCTOBER_TRANSMISSION and (year - _FIRST_OCTOBER_TRANSMISSION) % 6 == 0:
-        days.add(date(year, 10, 1))
-    elif year < _FIRST_OCTOBER_TRANSMISSION and (_FIRST_OCTOBER_TRANSMISSION - 6 - year) % 6 == 0:
-        days.add(date(year, 12, 1))  # 2018, 2012, 2006, ...
-    return frozenset(days)
+    """Mandatory rest days of one year (LFT art. 74, fractions I to VIII)."""
+    return frozenset(holidays.Mexico(years=year))
 
 
 def is_business_day(day: date, extra_holidays: Iterable[date] = ()) -> bool:

@@ -23,9 +23,15 @@ class ReportsConfig(AppConfig):
         argv = " ".join(sys.argv)
         # runserver's autoreloader imports the project twice; speak only in the serving child.
         reloader_parent = "runserver" in argv and "--noreload" not in argv and os.environ.get("RUN_MAIN") != "true"
-        if settings.CELERY_TASK_ALWAYS_EAGER and any(cmd in argv for cmd in SERVER_COMMANDS) and not reloader_parent:
-            logger.warning(
-                "CELERY_BROKER_URL is not set: background tasks (PDF reports) run in-process, "
-                "inside the web request. Set CELERY_BROKER_URL=redis://... and run `make worker` "
-                "for real background work."
+        serving = any(cmd in argv for cmd in SERVER_COMMANDS) and not reloader_parent
+        if settings.LOCAL_BROKER_DIR and serving:
+            # Under `make run` a worker consumes the local broker (bin/run-dev): say so, quietly.
+            # A production server (gunicorn) with no CELERY_BROKER_URL is most likely a mistake.
+            level = logging.INFO if "runserver" in argv else logging.WARNING
+            logger.log(
+                level,
+                "CELERY_BROKER_URL is not set: background tasks (PDF reports) go to the local broker in %s "
+                "and run in a worker on this machine (`make run` starts one beside the web server; "
+                "alone: `make worker`). Set CELERY_BROKER_URL=redis://... for workers on other machines.",
+                settings.LOCAL_BROKER_DIR,
             )

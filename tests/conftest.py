@@ -17,6 +17,20 @@ from agencies.choices import Role
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_configure(config):
+    """Without CELERY_BROKER_URL, tasks run eagerly inside the test process, on an in-memory
+    broker: the suite needs no service and never touches the local broker folder of `make run`.
+    This is the only place where tasks run eagerly. With CELERY_BROKER_URL (CI: Redis) they are
+    published to that broker; tests that need a worker start one (`real_worker`)."""
+    from django.conf import settings
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        settings.CELERY_BROKER_URL = "memory://"
+        settings.CELERY_BROKER_TRANSPORT = None
+        settings.LOCAL_BROKER_DIR = None
+
+
 def service_unavailable(message: str):
     """In CI a missing service is a failure, never a skip."""
     if IN_CI:

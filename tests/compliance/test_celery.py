@@ -1,5 +1,7 @@
-"""A task makes the round trip through a real worker on Redis, and in-process without a broker."""
+"""A task makes the round trip through a real worker on Redis, and in-process in the unit tests.
+The worker on the local broker (no CELERY_BROKER_URL) is exercised by test_run_dev.py."""
 
+import os
 import time
 import uuid
 
@@ -29,7 +31,7 @@ def test_a_task_round_trips_through_a_real_worker_on_redis(real_worker):
 
 
 @pytest.mark.django_db
-def test_the_same_task_runs_in_process_without_a_broker(celery_app):
+def test_the_same_task_runs_in_process_in_the_unit_tests(celery_app):
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     try:
@@ -47,3 +49,10 @@ def test_worker_settings_guard_against_lost_and_duplicated_tasks(settings):
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] >= 2 * settings.CELERY_TASK_TIME_LIMIT
     assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_only_the_unit_tests_run_tasks_in_process_and_only_without_a_broker(settings):
+    # tests/conftest.py: no CELERY_BROKER_URL → eager, on an in-memory broker; with one (CI) → published.
+    no_broker = not os.environ.get("CELERY_BROKER_URL")
+    assert settings.CELERY_TASK_ALWAYS_EAGER is no_broker
+    assert (settings.CELERY_BROKER_URL == "memory://") is no_broker

@@ -12,6 +12,7 @@ PROBE = (
     "import django, json; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'name': str(settings.DATABASES['default']['NAME']), 'eager': settings.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': settings.CELERY_BROKER_URL, 'local_broker': str(settings.LOCAL_BROKER_DIR), 'site': settings.SITE_URL, "
     "'debug': settings.DEBUG, 'media': str(settings.MEDIA_ROOT), 'lang': settings.LANGUAGE_CODE, "
     "'hosts': settings.ALLOWED_HOSTS, 'max': settings.EVIDENCE_MAX_BYTES, 'key': bool(settings.SECRET_KEY)}))"
 )
@@ -23,6 +24,9 @@ VARS = (
     "ALLOWED_HOSTS",
     "MEDIA_ROOT",
     "EVIDENCE_MAX_MB",
+    "LOCAL_BROKER_DIR",
+    "SITE_URL",
+    "PORT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; must not reach production-like checks
 )
 
@@ -41,7 +45,10 @@ def test_unset_variables_give_the_documented_defaults():
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(ROOT / "db.sqlite3")
-    assert values["eager"] is True  # no broker: tasks run in-process
+    assert values["eager"] is False  # never in-process outside the test suite
+    assert values["broker"] == "filesystem://"  # no broker configured: the local one, no service needed
+    assert values["local_broker"] == str(ROOT / ".celery")
+    assert values["site"] == "http://127.0.0.1:8000"  # where `make run` serves
     assert values["debug"] is True
     assert values["media"] == str(ROOT / "media")
     assert values["lang"] == "es-mx"
@@ -65,9 +72,38 @@ def test_environment_overrides_the_defaults(tmp_path):
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "somewhere"
     assert values["eager"] is False
+    assert values["broker"] == "redis://127.0.0.1:6379/3"
+    assert values["local_broker"] == "None"
     assert values["media"] == str(tmp_path)
     assert values["max"] == 5 * 1024 * 1024
     assert values["hosts"] == ["a.example", "b.example"]
+
+
+def test_the_local_broker_folder_can_be_moved(tmp_path):
+    import json
+
+    result = run_settings(LOCAL_BROKER_DIR=str(tmp_path / "broker"), CELERY_BROKER_URL="")  # empty counts as unset
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["broker"] == "filesystem://"
+    assert values["local_broker"] == str(tmp_path / "broker")
+    assert (tmp_path / "broker" / "queue").is_dir()  # made at start: the transport needs it
+    assert (tmp_path / "broker" / "control").is_dir()
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({"PORT": "8001"}, "http://127.0.0.1:8001"),  # `PORT=8001 make run`: e-mail links follow the port
+        ({"PORT": "8001", "SITE_URL": "https://seguimiento.example.org"}, "https://seguimiento.example.org"),
+    ],
+)
+def test_site_url_of_the_links_in_e_mails(env, expected):
+    import json
+
+    result = run_settings(**env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["site"] == expected
 
 
 def test_missing_secret_key_with_debug_off_is_a_clear_startup_error():

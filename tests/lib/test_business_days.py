@@ -19,6 +19,27 @@ def test_the_2024_rest_days_follow_lft_article_74():
     }
 
 
+def test_the_2025_rest_days_follow_lft_article_74():
+    assert mexican_federal_holidays(2025) == {
+        date(2025, 1, 1),
+        date(2025, 2, 3),  # first Monday of February
+        date(2025, 3, 17),  # third Monday of March
+        date(2025, 5, 1),
+        date(2025, 9, 16),
+        date(2025, 11, 17),  # third Monday of November
+        date(2025, 12, 25),
+    }
+
+
+def test_the_monday_rest_days_move_with_the_calendar():
+    # 2026: 1 Feb is a Sunday, 1 Mar a Sunday, 1 Nov a Sunday.
+    assert {date(2026, 2, 2), date(2026, 3, 16), date(2026, 11, 16)} <= mexican_federal_holidays(2026)
+    # 2013: 5 Feb fell on a Tuesday; the rest day was Monday 4 Feb.
+    assert date(2013, 2, 4) in mexican_federal_holidays(2013)
+    assert date(2013, 2, 5) not in mexican_federal_holidays(2013)
+    assert is_business_day(date(2013, 2, 5))
+
+
 def test_transmission_day_moves_from_december_to_october():
     assert date(2018, 12, 1) in mexican_federal_holidays(2018)
     assert date(2012, 12, 1) in mexican_federal_holidays(2012)
@@ -34,6 +55,14 @@ def test_weekends_and_holidays_are_not_business_days():
     assert not is_business_day(date(2024, 9, 16))  # Monday, Independence Day
     assert is_business_day(date(2024, 9, 17))
     assert not is_business_day(date(2024, 9, 17), extra_holidays=[date(2024, 9, 17)])
+
+
+def test_a_term_across_the_2024_transmission_day():
+    # Monday 30 Sep 2024 + 1 business day: Tuesday 1 Oct is a rest day.
+    assert add_business_days(date(2024, 9, 30), 1) == date(2024, 10, 2)
+    assert business_days_between(date(2024, 9, 30), date(2024, 10, 4)) == 3
+    # The same dates in 2025 are ordinary days.
+    assert add_business_days(date(2025, 9, 30), 1) == date(2025, 10, 1)
 
 
 def test_adding_across_a_weekend_and_a_holiday():
