@@ -12,6 +12,10 @@ Public functions (all return a `SafeString` of one <svg> element):
 - `status_bar(counts, *, title, labels=None, chart_id=None)`: one stacked bar of status counts
   with a legend.
 - `heat_map(rows, columns, *, title, description="", chart_id=None)`: agencies × components.
+- `value_bars(items, *, title, ...)`: horizontal bars of figures (counts, amounts); a figure that
+  was not reported is a hatched bar labelled as such, never a bar of length 0.
+- `tile_map(tiles, *, title, ...)`: the 32 states as a grid of squares in their approximate
+  position (no geometry), each a link, shaded by a count with the count printed.
 """
 
 from __future__ import annotations
@@ -275,5 +279,89 @@ def heat_map(
         out.append(f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width="0.5"/>')
         out.append(_text(lx + 18, ly + 11.5, f"{round(lower * 100)}–{round(upper * 100)} %", size=10))
         lower = upper
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 — every text node above is escaped
+
+
+def value_bars(
+    items: Sequence[tuple[str, float | None, str]],
+    *,
+    title: str,
+    description: str = "",
+    not_reported_label: str = "No reportado",
+    chart_id: str | None = None,
+    width: int = 640,
+) -> SafeString:
+    """Horizontal bars, one per (label, value or None, value as printed). Bars are scaled to the
+    largest value; a value of None (not reported, not analysable) is drawn as a hatched outline
+    with `not_reported_label` — it is never drawn as a zero."""
+    cid = _id(chart_id, "values", title, tuple(items))
+    label_w, right_pad, bar_h, gap, top = 230, 90, 22, 10, 8
+    plot_w = width - label_w - right_pad
+    height = top + len(items) * (bar_h + gap) + 4
+    largest = max((value for _label, value, _shown in items if value is not None), default=0) or 1
+    auto_desc = "; ".join(
+        f"{label}: {shown if value is not None else not_reported_label}" for label, value, shown in items
+    )
+    out = [_svg_open(cid, width, height, title, description or auto_desc), _patterns(cid)]
+    out.append(f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{height - 4}" stroke="{MUTED}"/>')
+    for index, (label, value, shown) in enumerate(items):
+        y = top + index * (bar_h + gap)
+        short = label if len(label) <= 34 else label[:33] + "…"
+        out.append(_text(label_w - 8, y + bar_h * 0.7, short, anchor="end"))
+        if value is None:
+            out.append(
+                f'<rect x="{label_w}" y="{y}" width="{plot_w * 0.35:.1f}" height="{bar_h}" '
+                f'fill="url(#{cid}-nodata)" stroke="{MUTED}" stroke-dasharray="3 2"/>'
+            )
+            out.append(_text(label_w + 6, y + bar_h * 0.7, not_reported_label, fill=INK, weight="bold"))
+            continue
+        bar_w = max(plot_w * float(value) / float(largest), 1.5 if value else 0)
+        if bar_w:
+            out.append(f'<rect x="{label_w}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" fill="{ACCENT}"/>')
+        out.append(_text(label_w + bar_w + 6, y + bar_h * 0.7, shown, weight="bold"))
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 — every text node above is escaped
+
+
+def tile_map(
+    tiles: Sequence[Mapping],
+    *,
+    title: str,
+    description: str = "",
+    chart_id: str | None = None,
+    cell: int = 56,
+) -> SafeString:
+    """A tile-grid map: one square per tile {"row", "column", "label", "count", "href", "name"}.
+    Darker squares have more; each square prints its label and count, links to `href` and names
+    itself in a <title> (read by screen readers and shown on hover)."""
+    cid = _id(chart_id, "tiles", title, tuple((t["label"], t["count"]) for t in tiles))
+    rows = max((t["row"] for t in tiles), default=0) + 1
+    columns = max((t["column"] for t in tiles), default=0) + 1
+    largest = max((t["count"] for t in tiles), default=0) or 1
+    gap = 4
+    width, height = columns * (cell + gap), rows * (cell + gap)
+    desc = description or "; ".join(f"{t['name']}: {t['count']}" for t in tiles)
+    out = [_svg_open(cid, width, height, title, desc)]
+    for tile in tiles:
+        x, y = tile["column"] * (cell + gap), tile["row"] * (cell + gap)
+        shade = heat_bin(tile["count"] / largest) if tile["count"] else None
+        if shade is None:
+            fill, text_colour = "#ffffff", INK
+        else:
+            _upper, fill, text_colour = HEAT_BINS[shade]
+        out.append(
+            f'<a href="{escape(tile["href"])}"><title>{escape(tile["name"])}: {escape(str(tile["count"]))}</title>'
+        )
+        out.append(
+            f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{fill}" stroke="{INK}" stroke-width="0.8"/>'
+        )
+        out.append(
+            _text(
+                x + cell / 2, y + cell * 0.45, tile["label"], size=12, anchor="middle", fill=text_colour, weight="bold"
+            )
+        )
+        out.append(_text(x + cell / 2, y + cell * 0.8, tile["count"], size=11, anchor="middle", fill=text_colour))
+        out.append("</a>")
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 — every text node above is escaped
