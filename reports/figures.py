@@ -426,3 +426,14 @@ def first_asked_by_code(codes) -> dict[str, int]:
         if years:
             result[rec.code] = min(years)
     return result
+
+
+def mark_asked_since(recommendations: list[dict], as_of_year: int) -> None:
+    """On a scorecard's recommendation dicts, how long each open ask has been made: the first
+    year it (or a recommendation asking the same thing) was issued, and the years since then as
+    of `as_of_year` (the end of the cycle's period)."""
+    first = first_asked_by_code(rec["code"] for rec in recommendations if rec["pending"])
+    for rec in recommendations:
+        year = first.get(rec["code"]) if rec["pending"] else None
+        rec["first_asked"] = year
+        rec["years_asked"] = None if year is None else max(as_of_year - year, 0)

@@ -215,3 +215,21 @@ def test_indicators_without_values_are_not_listed(law, client):  # noqa: F811
     content = client.get("/cifras/").content.decode()
     without = Indicator.objects.filter(values__isnull=True).first()
     assert without is not None and f'data-indicator="{without.code}"' not in content
+
+
+def test_the_scorecard_shows_how_long_each_open_ask_has_been_made(law, client, auditora):  # noqa: F811
+    link = (
+        RecurringAskLink.objects.filter(recommendation__year=2025, recommendation__addressees__isnull=False)
+        .select_related("ask", "recommendation")
+        .first()
+    )
+    rec, first = link.recommendation, min(link.ask.years())
+    assert first < 2025
+    agency = rec.addressees.first()
+    ReviewCycle.objects.create(
+        slug="c-2026", name_es="Ciclo 2026", period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)
+    )
+    client.force_login(auditora)
+    content = client.get(f"/agencias/{agency.acronym}/?ciclo=c-2026").content.decode()
+    item = re.search(rf'<li data-open-ask="{re.escape(rec.code)}">(.*?)</li>', content, re.S).group(1)
+    assert f"se pide desde {first} ({2026 - first} años al cierre del ciclo)" in " ".join(item.split())
