@@ -31,7 +31,7 @@ from agencies.policy import SYSTEM
 from lib.i18n import is_english
 from obligations.choices import Component, Status
 from obligations.models import Evidence
-from reports import charts, labels, scorecards, scoring
+from reports import charts, figures, labels, scorecards, scoring
 from reports.models import ReportKind
 
 logger = logging.getLogger(__name__)
@@ -316,6 +316,9 @@ def national_context(cycle, progress: Progress | None = None) -> dict:
         "national": summary,
         "national_components": national_components,
         "national_charts": {"heat": heat, "agencies": bars, "components": component_bars},
+        # The sources' figures with a total: the latest one, its year-on-year change and the effort flag.
+        "source_figures": [m for m in figures.measures(figures.national_values()) if m.series],
+        "effort_rule": figures.EFFORT_RULE,
         "sections": sections,
         "section": None,
     }
