@@ -191,7 +191,11 @@ def follow_ups(law, sep):  # noqa: F811
         slug="abierto", name_es="Abierto", period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
     )
     shown = RecommendationFollowUp.objects.create(
-        recommendation=rec, cycle=published, status="in_progress", note="Nota publicada"
+        recommendation=rec,
+        cycle=published,
+        status="in_progress",
+        note="Nota publicada",
+        evidence="Oficio 123/2024 de la dependencia",
     )
     hidden = RecommendationFollowUp.objects.create(
         recommendation=rec, cycle=open_cycle, status="fulfilled", note="Nota preliminar"
@@ -208,6 +212,7 @@ def test_the_pages_are_public_and_the_same_for_every_role(law, client, follow_up
         assert client.get(page).status_code == 200, page
     register = client.get("/recomendaciones/").content.decode()
     assert f'data-follow-up="{shown.pk}"' in register and "Nota publicada" in register
+    assert "Evidencia: Oficio 123/2024 de la dependencia" in register
     assert f'data-follow-up="{hidden.pk}"' not in register and "Nota preliminar" not in register
 
 
@@ -233,3 +238,16 @@ def test_the_scorecard_shows_how_long_each_open_ask_has_been_made(law, client, a
     content = client.get(f"/agencias/{agency.acronym}/?ciclo=c-2026").content.decode()
     item = re.search(rf'<li data-open-ask="{re.escape(rec.code)}">(.*?)</li>', content, re.S).group(1)
     assert f"se pide desde {first} ({2026 - first} años al cierre del ciclo)" in " ".join(item.split())
+
+
+def test_a_follow_up_other_than_pending_needs_its_evidence(follow_ups):
+    from django.core.exceptions import ValidationError
+
+    shown, _hidden = follow_ups
+    shown.full_clean()
+    shown.evidence = "  "
+    with pytest.raises(ValidationError) as refused:
+        shown.full_clean()
+    assert list(refused.value.message_dict) == ["evidence"]
+    shown.status = "pending"
+    shown.full_clean()
