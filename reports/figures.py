@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from obligations.choices import CycleState
-from obligations.figure_choices import FactTopic, ValueStatus, ValueUnit
+from obligations.figure_choices import BREAKDOWN_DIMENSIONS, FactTopic, ValueStatus, ValueUnit
 from obligations.models import (
     Indicator,
     IndicatorValue,
@@ -30,19 +30,6 @@ from obligations.models import (
     StateFact,
 )
 from reports import charts, labels
-
-# The breakdown dimensions of a value, in display order (obligations.models.IndicatorValue).
-DIMENSIONS = (
-    "sex",
-    "age_group",
-    "nationality",
-    "country",
-    "exploitation",
-    "order",
-    "state",
-    "agency",
-    "disaggregation",
-)
 
 # Measures whose rise is not a sign of greater effort against trafficking (a country's rank in a
 # prevalence index, detentions of migrants, workers hired under a scheme the source questions,
@@ -106,7 +93,7 @@ def dimension_label(name: str) -> str:
 def _set_dimensions(value: IndicatorValue, fixed: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(
         name
-        for name in DIMENSIONS
+        for name in BREAKDOWN_DIMENSIONS
         if name not in fixed and (getattr(value, f"{name}_id") if name in ("state", "agency") else getattr(value, name))
     )
 

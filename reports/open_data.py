@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyName
 from obligations.choices import CycleState
+from obligations.figure_choices import BREAKDOWN_DIMENSIONS
 from obligations.models import Assessment, IndicatorValue, Obligation, Provision, RecurringAskLink, State, StateFact
 
 PUBLIC = AnonymousUser()  # the public portal and the API read as an anonymous visitor, whoever is logged in
@@ -71,15 +72,7 @@ INDICATOR_VALUE_COLUMNS = [
     "year",
     "period_start",
     "period_end",
-    "sex",
-    "age_group",
-    "nationality",
-    "country",
-    "exploitation",
-    "order",
-    "state",
-    "agency",
-    "disaggregation",
+    *BREAKDOWN_DIMENSIONS,
     "source",
     "quote",
     "stated_as",
