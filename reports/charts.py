@@ -179,9 +179,17 @@ def status_bar(
                 f'<rect x="{x:.1f}" y="{top}" width="{w:.1f}" height="{bar_h}" fill="url(#{cid}-{status})" '
                 f'stroke="{INK}" stroke-width="0.6"/>'
             )
-            if w > 26:
-                fill = INK if STATUS_STYLE[status][1] in ("hollow", "dash") else "#ffffff"
-                out.append(_text(x + w / 2, top + bar_h * 0.68, n, anchor="middle", fill=fill, weight="bold"))
+            label = str(n)
+            pill_w = 10 + 7.5 * len(label)
+            if w > pill_w + 4:
+                # Dark digits on a white pill: readable on every pattern (white digits on the
+                # hatched fills were not).
+                cx = x + w / 2
+                out.append(
+                    f'<rect x="{cx - pill_w / 2:.1f}" y="{top + 5}" width="{pill_w:.1f}" height="{bar_h - 10}" '
+                    f'rx="4" fill="#ffffff" stroke="{INK}" stroke-width="0.6"/>'
+                )
+                out.append(_text(cx, top + bar_h * 0.66, label, size=12, anchor="middle", fill=INK, weight="bold"))
             x += w
     else:
         out.append(
