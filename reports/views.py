@@ -79,13 +79,15 @@ def _scorecard_body(request, card) -> str:
             "cycle": card.cycle,
             "agency": card.agency,
             "components": components,
-            "component_chart": charts.score_bars(
+            "component_chart": charts.responsive(
+                charts.score_bars,
                 _component_items(components),
                 title=_("Puntaje por componente"),
                 no_data_label=_("Sin obligaciones aplicables"),
                 chart_id="chart-components",
             ),
-            "status_chart": charts.status_bar(
+            "status_chart": charts.responsive(
+                charts.status_bar,
                 card.overall["counts"],
                 title=_("Obligaciones por estatus"),
                 labels=labels.status_labels(),
@@ -195,7 +197,8 @@ def _panorama_body(request, cycle, chosen, context) -> str:
         )
         national_components = panorama.summary.get("components") or {}
         if national_components:
-            body["national_chart"] = charts.score_bars(
+            body["national_chart"] = charts.responsive(
+                charts.score_bars,
                 [
                     (label, national_components[key]["score"] if national_components[key]["applicable"] else None)
                     for key, label in columns
