@@ -25,6 +25,9 @@ from reports.filtersets import PanoramaFilterSet
 from reports.open_data import ASSESSMENT_COLUMNS, assessment_rows
 
 BODY_CACHE_SECONDS = 24 * 60 * 60
+# Part of the cached bodies' keys: bump it when their markup changes (v2: phone charts and
+# labelled obligation cards), so a deployment never serves bodies rendered by the old templates.
+BODY_MARKUP_VERSION = "v2"
 SORT_KEYS = {"siglas": "acronym_then", "puntaje": "score", "cobertura": "coverage", "sin_info": "no_information_share"}
 
 
@@ -113,7 +116,7 @@ def _scorecard_body(request, card) -> str:
             _evidence_url_maker()(0),
         )
     )
-    key = "reports:scorecard-body:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    key = f"reports:scorecard-body:{BODY_MARKUP_VERSION}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render_body()
@@ -222,7 +225,7 @@ def _panorama_body(request, cycle, chosen, context) -> str:
             list(chosen.order_by("pk").values_list("pk", "acronym", "name_es", "name_en", "order")),
         )
     )
-    key = "reports:panorama-body:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    key = f"reports:panorama-body:{BODY_MARKUP_VERSION}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render_body()
