@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -180,6 +181,10 @@ def common_context(cycle, fingerprint: str, generated_at=None) -> dict:
 
     return {
         "cycle": cycle,
+        # The cover's only publication date: the source document's, where known (never the
+        # date the data was loaded or the cycle published here).
+        "source_publication": cycle.source_publication(),
+        "verify_url": settings.SITE_URL.rstrip("/") + reverse("verify"),
         "period_start": long_date(cycle.period_start),
         "period_end": long_date(cycle.period_end),
         "fingerprint": fingerprint,
