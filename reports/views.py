@@ -143,8 +143,20 @@ def agency_scorecard(request, acronym):
     generation = snapshots.generation(cycle) if cycle is not None else None
     if generation is None:  # no cycle, or live figures: rendered on every request
         return HttpResponse(render_page({}))
-    key = ("agency", generation, agency.pk, policy.view_key(request.user), _evidence_version(cycle, agency))
+    key = (
+        "agency",
+        generation,
+        agency.pk,
+        policy.view_key(request.user),
+        _cycle_menu(cycles),
+        _evidence_version(cycle, agency),
+    )
     return page_cache.cached_page(request, key, render_page, {"report_panel": _report_panel(request, cycle, agency)})
+
+
+def _cycle_menu(cycles) -> tuple:
+    """The cycle menu of a page, as part of its cache key (a cycle opened or published since)."""
+    return tuple((c.pk, c.state, c.name_es, c.name_en) for c in cycles)
 
 
 def _evidence_version(cycle, agency) -> tuple:
@@ -286,7 +298,7 @@ def panorama(request):
     generation = snapshots.generation(cycle) if cycle is not None else None
     if generation is None:
         return HttpResponse(render_page({}))
-    key = ("panorama", generation, policy.view_key(request.user))
+    key = ("panorama", generation, policy.view_key(request.user), _cycle_menu(cycles))
     return page_cache.cached_page(request, key, render_page, {"report_panel": _report_panel(request, cycle, None)})
 
 

@@ -114,3 +114,10 @@ def test_a_confidentiality_change_is_never_served_stale(client, secretariado, se
     # The one change a published cycle's evidence admits: its confidentiality.
     Evidence.objects.filter(pk=item.pk).update(confidential=True)
     assert " · confidencial" in get(client, SCORECARD)
+
+
+def test_a_new_cycle_appears_in_the_menu_of_a_cached_page(client, auditora, cycles):
+    client.force_login(auditora)
+    assert "ciclo-2025" not in get(client, SCORECARD)
+    data.cycle("ciclo-2025", data.date(2024, 1, 1), data.date(2025, 12, 31), state="open")
+    assert 'value="ciclo-2025"' in get(client, SCORECARD)
