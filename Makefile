@@ -59,5 +59,11 @@ messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l es_MX -l en --ignore=.venv --ignore=bench --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# The performance goals in one table (bench/run.py: pages interleaved with the trivial view, CPU
+# per request, freezing, publishing), written into docs/performance.md. Needs PostgreSQL:
+# DATABASE_URL names the base of two databases (<name>_98k, <name>_60k). BENCH_ARGS: e.g. --load.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --write-docs $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .celery .coverage

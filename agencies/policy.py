@@ -143,6 +143,15 @@ def sees_confidential_of(user, agency_id: int) -> bool:
     return sees_all_agencies(user) or agency_id in liaison_agency_ids(user)
 
 
+def view_key(user) -> tuple:
+    """What decides what a user sees and may do on a page: two users with the same key get the same
+    page (whole-page cache keys, lib.page_cache) — role groups, superuser and staff flags, and the
+    agencies they liaise for."""
+    if not _signed_in(user):
+        return ("anonymous",)
+    return (tuple(sorted(role_names(user))), user.is_superuser, user.is_staff, tuple(sorted(liaison_agency_ids(user))))
+
+
 def primary_role(user) -> str | None:
     """The role that decides where the home page sends a user."""
     if is_auditor(user):

@@ -58,7 +58,7 @@ from obligations.models import (  # noqa: E402
     ReviewCycle,
 )
 from reports.models import ScorecardSnapshot  # noqa: E402
-from reports.snapshots import freeze_cycle  # noqa: E402
+from reports.snapshots import run_freeze  # noqa: E402
 
 COMPONENTS = ["prevention", "assistance", "prosecution", "coordination"]
 STATUSES = ["complied", "partially_complied", "not_complied", "no_information", "not_applicable"]
@@ -253,11 +253,11 @@ def main() -> None:
 
     ScorecardSnapshot.objects.filter(cycle=published).delete()
     t0 = time.perf_counter()
-    written = freeze_cycle(published)
+    written = run_freeze(published, force=True)
     freeze_ms = (time.perf_counter() - t0) * 1000
     log(f"freeze_cycle({published.slug}): {written} snapshots in {freeze_ms:.0f} ms")
     for cycle in cycles[:-2]:
-        freeze_cycle(cycle)
+        run_freeze(cycle)
 
     urls = {
         "trivial": reverse("bench_trivial"),

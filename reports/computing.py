@@ -6,14 +6,15 @@ reports.scoring). Used live for open cycles and once, when freezing, for publish
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency
 from obligations.choices import Component
-from obligations.models import Obligation, Provision, Recommendation, RecommendationFollowUp, ReviewCycle
+from obligations.models import Provision, Recommendation, RecommendationFollowUp, ReviewCycle
 from reports import scoring
 
 COMPONENTS = [key for key, _label in Component.choices]
@@ -32,9 +33,9 @@ def cycle_ref(cycle: ReviewCycle | None) -> dict | None:
 
 
 def scorecard_summary(
-    method: scoring.Method, ratings: list[scoring.Rating], previous: scoring.Scorecard | None, previous_cycle
+    method: scoring.Method, card: scoring.Scorecard, previous: scoring.Scorecard | None, previous_cycle
 ) -> dict:
-    card = scoring.score(ratings, method, COMPONENTS)
+    """The JSON-able summary of a scorecard (`card`, scored with `method`) with its trends."""
     summary = card.as_dict()
     if previous_cycle is None:  # the first cycle: nothing to compare with, no trend at all
         summary["trends"] = dict.fromkeys([*card.components, "overall"])
@@ -52,172 +53,290 @@ def scorecard_summary(
     return summary
 
 
-def _rating_values(queryset: QuerySet) -> list[tuple]:
-    """(agency_id, obligation code, component, status) of each assessment: one query."""
-    return list(queryset.values_list("agency_id", "obligation__code", "obligation__component", "status"))
+def _counts_by_agency(queryset: QuerySet) -> dict[int, dict[str, dict[str | None, int]]]:
+    """{agency_id: {component: {status: n}}}: one GROUP BY query, a row per agency, component and
+    status (a few thousand rows at most, whatever the number of ratings)."""
+    counts: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    rows = (
+        queryset.order_by()
+        .values("agency_id", "obligation__component", "status")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "obligation__component", "status", "n")
+    )
+    for agency_id, component, status, n in rows:
+        counts[agency_id][component][status] = n
+    return counts
 
 
-def _previous_by_agency(previous_qs: QuerySet | None, previous_cycle) -> tuple[dict, dict, scoring.Method | None]:
-    """{agency_id: {code: status}} and {agency_id: [Rating]} of the previous cycle."""
-    statuses: dict[int, dict[str, str]] = defaultdict(dict)
-    ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
+def _previous_by_agency(previous_qs: QuerySet | None, previous_cycle) -> tuple[dict, scoring.Method | None]:
+    """{agency_id: {component: {status: n}}} of the previous cycle and its method."""
     if previous_qs is None:
-        return statuses, ratings, None
-    for agency_id, code, component, status in _rating_values(previous_qs):
-        statuses[agency_id][code] = status
-        ratings[agency_id].append(scoring.Rating(code, component, status))
-    return statuses, ratings, scoring.get_method(previous_cycle.methodology_version)
+        return {}, None
+    return _counts_by_agency(previous_qs), scoring.get_method(previous_cycle.methodology_version)
+
+
+def _previous_ratings(previous_qs: QuerySet | None) -> tuple[dict, dict]:
+    """{agency_id: {code: status}} (obligation trends) and {agency_id: {component: {status: n}}}
+    of the previous cycle, from one query."""
+    statuses: dict[int, dict[str, str]] = defaultdict(dict)
+    counts: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    if previous_qs is not None:
+        for agency_id, code, component, status in previous_qs.order_by().values_list(
+            "agency_id", "obligation__code", "obligation__component", "status"
+        ):
+            statuses[agency_id][code] = status
+            by_status = counts[agency_id][component]
+            by_status[status] = by_status.get(status, 0) + 1
+    return statuses, counts
+
+
+def _merge(counts: Iterable[dict]) -> dict[str, dict]:
+    merged: dict[str, dict] = defaultdict(dict)
+    for by_component in counts:
+        for component, statuses in by_component.items():
+            for status, n in statuses.items():
+                merged[component][status] = merged[component].get(status, 0) + n
+    return merged
 
 
 def compute_national(cycle, assessments: QuerySet, previous_qs: QuerySet | None, previous_cycle):
-    """National summary and {agency_id: summary} from two value queries (this and the previous cycle)."""
+    """National summary and {agency_id: summary}, from aggregated rows: counts per agency,
+    component and status of this and the previous cycle, plus the ratings of the obligations no
+    agency has met (few). A constant number of queries; Python work grows with agencies ×
+    components, not with ratings."""
     method = scoring.get_method(cycle.methodology_version)
-    current = _rating_values(assessments.select_related(None))
-    _prev_statuses, prev_ratings, prev_method = _previous_by_agency(previous_qs, previous_cycle)
-
-    by_agency: dict[int, list[scoring.Rating]] = defaultdict(list)
-    by_obligation: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for agency_id, code, component, status in current:
-        rating = scoring.Rating(code, component, status)
-        by_agency[agency_id].append(rating)
-        by_obligation[code].append((agency_id, rating.normalized_status))
+    current = _counts_by_agency(assessments)
+    previous, prev_method = _previous_by_agency(previous_qs, previous_cycle)
 
     summaries = {}
-    for agency_id, ratings in by_agency.items():
+    for agency_id, counts in current.items():
         before = (
-            scoring.score(prev_ratings[agency_id], prev_method, COMPONENTS)
-            if prev_method and agency_id in prev_ratings
+            scoring.score_counts(previous[agency_id], prev_method, COMPONENTS)
+            if prev_method and agency_id in previous
             else None
         )
-        summaries[agency_id] = scorecard_summary(method, ratings, before, previous_cycle)
-
-    all_ratings = [rating for ratings in by_agency.values() for rating in ratings]
-    previous_all = [rating for ratings in prev_ratings.values() for rating in ratings]
-    national_before = scoring.score(previous_all, prev_method, COMPONENTS) if prev_method and previous_all else None
-    national = scorecard_summary(method, all_ratings, national_before, previous_cycle)
-    national["agencies"] = len(by_agency)
-
-    # Obligations no agency has met: rated as applicable somewhere, complied nowhere.
-    unmet_codes = [
-        code
-        for code, entries in by_obligation.items()
-        if any(method.is_applicable(status) for _a, status in entries)
-        and not any(status == scoring.COMPLIED for _a, status in entries)
-    ]
-    obligations = {
-        o["code"]: o
-        for o in Obligation.objects.filter(code__in=unmet_codes).values("code", "title_es", "title_en", "component")
-    }
-    acronyms = {  # as the agencies were named at the end of the period (PGR, not FGR, in 2017)
-        agency.pk: agency.name_at(cycle.period_end).acronym
-        for agency in Agency.objects.filter(pk__in=by_agency.keys()).prefetch_related("former_names")
-    }
-    unmet = []
-    for code in sorted(unmet_codes):
-        counts = defaultdict(int)
-        for _agency_id, status in by_obligation[code]:
-            counts[status] += 1
-        info = obligations.get(code, {"title_es": code, "title_en": "", "component": ""})
-        unmet.append(
-            {
-                "code": code,
-                "title_es": info["title_es"],
-                "title_en": info["title_en"],
-                "component": info["component"],
-                "agencies": sorted(acronyms.get(agency_id, "?") for agency_id, _s in by_obligation[code]),
-                "counts": dict(counts),
-            }
+        summaries[agency_id] = scorecard_summary(
+            method, scoring.score_counts(counts, method, COMPONENTS), before, previous_cycle
         )
-    national["unmet"] = unmet
+
+    national = _national(cycle, method, current, previous, prev_method, previous_cycle, assessments)
     return national, summaries
 
 
-def _row_queryset(assessments: QuerySet) -> QuerySet:
-    return (
-        assessments.select_related("obligation")
-        .prefetch_related(
-            Prefetch("obligation__provisions", queryset=Provision.objects.select_related("instrument")),
+def _national(cycle, method, current: dict, previous: dict, prev_method, previous_cycle, assessments) -> dict:
+    """The national summary from counts per agency ({agency_id: {component: {status: n}}}) of this
+    and the previous cycle, with the obligations no agency has met."""
+    national_before = (
+        scoring.score_counts(_merge(previous.values()), prev_method, COMPONENTS) if prev_method and previous else None
+    )
+    national = scorecard_summary(
+        method, scoring.score_counts(_merge(current.values()), method, COMPONENTS), national_before, previous_cycle
+    )
+    national["agencies"] = len(current)
+    national["unmet"] = _unmet(cycle, assessments, method)
+    return national
+
+
+def compute_frozen(cycle, assessments: QuerySet, prev_qs: QuerySet | None, previous_cycle) -> tuple[dict, dict]:
+    """What freezing stores: the national summary and {agency_id: (summary, rows)}, from one read of
+    the cycle's ratings and one of the previous cycle's (the national counts are the sum of the
+    agencies' counts, not another pass over the table)."""
+    counts: dict = {}
+    prev_counts: dict = {}
+    per_agency = _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, counts, prev_counts)
+    method = scoring.get_method(cycle.methodology_version)
+    prev_method = scoring.get_method(previous_cycle.methodology_version) if prev_qs is not None else None
+    national = _national(cycle, method, counts, prev_counts, prev_method, previous_cycle, assessments)
+    return national, per_agency
+
+
+def _unmet(cycle, assessments: QuerySet, method: scoring.Method) -> list[dict]:
+    """Obligations no agency has met: rated as applicable somewhere, complied nowhere. The
+    obligations are chosen in SQL (a grouped subquery); only their ratings are read."""
+    applicable = [status for status in scoring.STATUSES if method.is_applicable(status)]
+    unmet_ids = (
+        assessments.order_by()
+        .values("obligation_id")
+        .annotate(
+            applicable=Count("id", filter=Q(status__in=applicable)),
+            complied=Count("id", filter=Q(status=scoring.COMPLIED)),
         )
-        .only(
-            "id",
-            "agency_id",
-            "cycle_id",
-            "status",
-            "rationale",
-            "source_reference",
-            "workflow_state",
-            "obligation__id",
+        .filter(applicable__gt=0, complied=0)
+        .values("obligation_id")
+    )
+    ratings = (
+        assessments.filter(obligation_id__in=unmet_ids)
+        .order_by()
+        .values_list(
             "obligation__code",
             "obligation__title_es",
             "obligation__title_en",
             "obligation__component",
-            "obligation__level",
-            "obligation__legal_basis_to_verify",
-            "obligation__deadline_es",
-            "obligation__deadline_en",
-            "obligation__deadline_date",
+            "agency_id",
+            "status",
         )
-        .order_by("agency_id", "obligation__component", "obligation__code")
     )
+    by_code: dict[str, dict] = {}
+    agency_ids = set()
+    for code, title_es, title_en, component, agency_id, status in ratings:
+        entry = by_code.setdefault(
+            code,
+            {
+                "code": code,
+                "title_es": title_es,
+                "title_en": title_en,
+                "component": component,
+                "agency_ids": [],
+                "counts": defaultdict(int),
+            },
+        )
+        entry["agency_ids"].append(agency_id)
+        entry["counts"][scoring.normalize(status)] += 1
+        agency_ids.add(agency_id)
+    acronyms = {  # as the agencies were named at the end of the period (PGR, not FGR, in 2017)
+        agency.pk: agency.name_at(cycle.period_end).acronym
+        for agency in Agency.objects.filter(pk__in=assessments.order_by().values("agency_id")).prefetch_related(
+            "former_names"
+        )
+    }
+    unmet = []
+    for code in sorted(by_code):
+        entry = by_code[code]
+        unmet.append(
+            {
+                "code": code,
+                "title_es": entry["title_es"],
+                "title_en": entry["title_en"],
+                "component": entry["component"],
+                "agencies": sorted(acronyms.get(agency_id, "?") for agency_id in entry.pop("agency_ids")),
+                "counts": dict(entry["counts"]),
+            }
+        )
+    return unmet
+
+
+ROW_FIELDS = (
+    "id",
+    "agency_id",
+    "status",
+    "rationale",
+    "source_reference",
+    "obligation_id",
+    "obligation__code",
+    "obligation__title_es",
+    "obligation__title_en",
+    "obligation__component",
+    "obligation__level",
+    "obligation__legal_basis_to_verify",
+    "obligation__deadline_es",
+    "obligation__deadline_en",
+    "obligation__deadline_date",
+)
+
+
+def legal_bases(obligation_ids: Iterable[int]) -> dict[int, str]:
+    """{obligation_id: 'LGPSEDMTP art. 89 fr. XV; Reglamento art. 83'} (as `Obligation.legal_basis`):
+    one query, each obligation's basis built once however many ratings cite it."""
+    citations: dict[int, list[str]] = defaultdict(list)
+    provisions = (
+        Provision.objects.filter(obligations__in=list(obligation_ids))
+        .annotate(obligation_pk=F("obligations__id"))
+        .select_related("instrument")
+    )
+    for provision in provisions:
+        citations[provision.obligation_pk].append(provision.citation)
+    return {pk: "; ".join(items) for pk, items in citations.items()}
 
 
 def compute_rows_by_agency(
     cycle, assessments: QuerySet, prev_qs: QuerySet | None, previous_cycle
 ) -> dict[int, tuple[dict, list]]:
     """{agency_id: (summary, rows)} for every agency with assessments in `assessments`; `prev_qs`:
-    the (same agencies') assessments of the previous cycle, for trends."""
+    the (same agencies') assessments of the previous cycle, for trends. Rows are read as tuples
+    (no model instance per rating) and the legal basis once per obligation."""
+    return _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, {}, {})
+
+
+def _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, counts_out: dict, prev_counts_out: dict) -> dict:
+    """compute_rows_by_agency, also filling `counts_out` / `prev_counts_out` with the counts per
+    agency, component and status of this and the previous cycle."""
     method = scoring.get_method(cycle.methodology_version)
     as_of = as_of_date(cycle)
-    prev_statuses, prev_ratings, prev_method = _previous_by_agency(prev_qs, previous_cycle)
+    prev_statuses, prev_counts = _previous_ratings(prev_qs)
+    prev_counts_out.update(prev_counts)
+    prev_method = scoring.get_method(previous_cycle.methodology_version) if prev_qs is not None else None
 
     grouped: dict[int, list] = defaultdict(list)
-    for assessment in _row_queryset(assessments):
-        grouped[assessment.agency_id].append(assessment)
+    for values in assessments.order_by("agency_id", "obligation__component", "obligation__code").values_list(
+        *ROW_FIELDS
+    ):
+        grouped[values[1]].append(values)
+    bases = legal_bases({values[5] for items in grouped.values() for values in items})
 
     result = {}
     for agency_id, items in grouped.items():
         before_statuses = prev_statuses.get(agency_id, {})
-        ratings = [scoring.Rating(a.obligation.code, a.obligation.component, a.status) for a in items]
+        counts: dict[str, dict] = defaultdict(dict)
+        for values in items:
+            by_status = counts[values[9]]
+            by_status[values[2]] = by_status.get(values[2], 0) + 1
         trends = (
-            scoring.obligation_trends({r.obligation: r.status for r in ratings}, before_statuses, method)
+            scoring.obligation_trends({values[6]: values[2] for values in items}, before_statuses, method)
             if prev_method
             else {}  # the first cycle: no trend
         )
         before = (
-            scoring.score(prev_ratings[agency_id], prev_method, COMPONENTS)
-            if prev_method and agency_id in prev_ratings
+            scoring.score_counts(prev_counts[agency_id], prev_method, COMPONENTS)
+            if prev_method and agency_id in prev_counts
             else None
         )
-        summary = scorecard_summary(method, ratings, before, previous_cycle)
-        rows = [_row(a, method, as_of, trends, before_statuses) for a in items]
+        summary = scorecard_summary(method, scoring.score_counts(counts, method, COMPONENTS), before, previous_cycle)
+        counts_out[agency_id] = counts
+        rows = [_row(values, bases, method, as_of, trends, before_statuses) for values in items]
         summary["overdue"] = sum(1 for row in rows if row["overdue"])
         result[agency_id] = (summary, rows)
     return result
 
 
-def _row(assessment, method: scoring.Method, as_of: date, trends: dict, before: dict) -> dict:
-    obligation = assessment.obligation
-    status = scoring.normalize(assessment.status)
-    deadline_passed = obligation.deadline_date is not None and obligation.deadline_date < as_of
+def _row(values: tuple, bases: dict, method: scoring.Method, as_of: date, trends: dict, before: dict) -> dict:
+    (
+        pk,
+        _agency_id,
+        raw_status,
+        rationale,
+        source_reference,
+        obligation_id,
+        code,
+        title_es,
+        title_en,
+        component,
+        level,
+        to_verify,
+        deadline_es,
+        deadline_en,
+        deadline_date,
+    ) = values
+    status = scoring.normalize(raw_status)
+    deadline_passed = deadline_date is not None and deadline_date < as_of
     return {
-        "assessment_id": assessment.pk,
-        "code": obligation.code,
-        "title_es": obligation.title_es,
-        "title_en": obligation.title_en,
-        "component": obligation.component,
-        "level": obligation.level,
-        "legal_basis": obligation.legal_basis,
-        "legal_basis_to_verify": obligation.legal_basis_to_verify,
+        "assessment_id": pk,
+        "code": code,
+        "title_es": title_es,
+        "title_en": title_en,
+        "component": component,
+        "level": level,
+        "legal_basis": bases.get(obligation_id, ""),
+        "legal_basis_to_verify": to_verify,
         "status": status,
         "value": method.value(status),
-        "rationale": assessment.rationale,
-        "source_reference": assessment.source_reference,
-        "deadline_es": obligation.deadline_es,
-        "deadline_en": obligation.deadline_en,
-        "deadline_date": obligation.deadline_date.isoformat() if obligation.deadline_date else None,
+        "rationale": rationale,
+        "source_reference": source_reference,
+        "deadline_es": deadline_es,
+        "deadline_en": deadline_en,
+        "deadline_date": deadline_date.isoformat() if deadline_date else None,
         "overdue": deadline_passed and status not in (scoring.COMPLIED, scoring.NOT_APPLICABLE),
-        "previous_status": before.get(obligation.code),
-        "trend": trends.get(obligation.code),
+        "previous_status": before.get(code),
+        "trend": trends.get(code),
     }
 
 

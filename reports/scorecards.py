@@ -6,7 +6,8 @@
 `user` is who looks (agencies.policy): a person on a page, or `policy.SYSTEM` for PDF jobs and
 commands; the caller has already checked that the user may see the agency and the cycle. A
 published cycle is read from its frozen snapshots (reports.snapshots); other cycles are computed
-live (reports.computing) from the assessments the user may see. Every function runs a number of
+live (reports.computing) from the assessments the user may see, and so is a published cycle
+while its freezing task runs (`freezing` says how far it got). Every function runs a number of
 queries that does not depend on how many agencies, obligations or assessments there are.
 """
 
@@ -24,7 +25,7 @@ from lib.i18n import localized
 from obligations.choices import CycleState
 from obligations.models import Assessment, Evidence, Reply, ReviewCycle
 from reports import computing, figures, labels, scoring, snapshots
-from reports.models import ScorecardSnapshot
+from reports.models import CycleFreeze, ScorecardSnapshot
 
 
 @dataclass
@@ -42,6 +43,7 @@ class AgencyScorecard:
     hidden_evidence: dict[int, int] = field(default_factory=dict)  # confidential items not shown
     replies: dict[int, Reply] = field(default_factory=dict)  # by assessment id, as the user may see them
     recommendations: list[dict] = field(default_factory=list)
+    freezing: CycleFreeze | None = None  # a published cycle whose snapshots are not written yet
 
     _snapshot: ScorecardSnapshot | None = None
 
@@ -64,8 +66,9 @@ class AgencyScorecard:
 
     @property
     def is_preliminary(self) -> bool:
-        """An open or closed cycle's scores may still change."""
-        return self.cycle.state != CycleState.PUBLISHED
+        """An open or closed cycle's scores may still change (and a published one's are computed
+        live until its freezing task has written them)."""
+        return self.cycle.state != CycleState.PUBLISHED or self.freezing is not None
 
     @property
     def components(self) -> list[dict]:
@@ -120,6 +123,7 @@ class NationalPanorama:
     summary: dict  # national scores, trends and the obligations no agency has met
     agencies: list[dict]  # one row per agency: acronym, name, order, scores (see panorama_row)
     frozen: bool
+    freezing: CycleFreeze | None = None  # a published cycle whose snapshots are not written yet
 
     @property
     def unmet(self) -> list[dict]:
@@ -133,8 +137,8 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user, *, with_evidence:
     """The scorecard of `agency` in `cycle`, as `user` may see it (published cycles: one
     snapshot fetch, freezing the cycle first if needed). `with_evidence`: load the evidence the
     user may open (pages; PDFs build their own evidence references)."""
-    if cycle.state == CycleState.PUBLISHED:
-        snapshots.ensure_frozen(cycle)
+    freezing = snapshots.pending_freeze(cycle) if cycle.state == CycleState.PUBLISHED else None
+    if cycle.state == CycleState.PUBLISHED and freezing is None:
         snapshot = snapshots.agency_snapshot(cycle, agency)
         if snapshot is not None:
             card = AgencyScorecard(cycle, agency, snapshot.summary, None, frozen=True, snapshot_id=snapshot.pk)
@@ -152,6 +156,7 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user, *, with_evidence:
             visible.filter(cycle=previous, agency=agency) if previous else None,
             previous,
         )
+        card.freezing = freezing
     if card._rows is not None:
         localize_rows(card._rows)
     if with_evidence:
@@ -177,8 +182,8 @@ def national_panorama(
     the whole cycle."""
     if agencies is None:
         agencies = Agency.objects.visible_to(user)
-    if cycle.state == CycleState.PUBLISHED:
-        snapshots.ensure_frozen(cycle)
+    freezing = snapshots.pending_freeze(cycle) if cycle.state == CycleState.PUBLISHED else None
+    if cycle.state == CycleState.PUBLISHED and freezing is None:
         frozen = (
             ScorecardSnapshot.objects.filter(cycle=cycle)
             .filter(Q(agency__isnull=True) | Q(agency__in=_as_queryset(agencies)))
@@ -214,7 +219,7 @@ def national_panorama(
     if not policy.sees_all_agencies(user):
         national = {}
     localize_rows(national.get("unmet", []))
-    return NationalPanorama(cycle=cycle, summary=national, agencies=rows, frozen=is_frozen)
+    return NationalPanorama(cycle=cycle, summary=national, agencies=rows, frozen=is_frozen, freezing=freezing)
 
 
 def previous_cycle(cycle: ReviewCycle, user) -> ReviewCycle | None:
@@ -289,7 +294,7 @@ def _compute_agency(cycle, agency, assessments: QuerySet, previous_qs, previous)
         summary, rows = per_agency[agency.pk]
     else:
         method = scoring.get_method(cycle.methodology_version)
-        summary = computing.scorecard_summary(method, [], None, None)
+        summary = computing.scorecard_summary(method, scoring.score([], method, computing.COMPONENTS), None, None)
         summary["overdue"] = 0
         rows = []
     return AgencyScorecard(cycle, agency, summary, rows, frozen=False)

@@ -136,22 +136,31 @@ class Summary:
 
 def summarize(statuses: Iterable[str], method: Method) -> Summary:
     """Score, coverage and counts of a collection of statuses."""
-    counts = dict.fromkeys(COUNTED, 0)
-    total = applicable = informed = 0
-    points = 0.0
+    counts: dict[str, int] = {}
     for raw in statuses:
         status = normalize(raw)
-        counts[status] += 1
-        total += 1
+        counts[status] = counts.get(status, 0) + 1
+    return summarize_counts(counts, method)
+
+
+def summarize_counts(counts: Mapping[str | None, int], method: Method) -> Summary:
+    """`summarize` of statuses already counted ({status: n}, e.g. from a GROUP BY)."""
+    normalized = dict.fromkeys(COUNTED, 0)
+    for raw, n in counts.items():
+        normalized[normalize(raw)] += n
+    total = applicable = informed = 0
+    points = 0.0
+    for status, n in normalized.items():
+        total += n
         value = method.value(status)
-        if value is None:
+        if value is None or not n:
             continue
-        applicable += 1
-        points += value
+        applicable += n
+        points += value * n
         if status in method.informative:
-            informed += 1
+            informed += n
     score = points / applicable if applicable else None
-    return Summary(score=score, total=total, applicable=applicable, with_information=informed, counts=counts)
+    return Summary(score=score, total=total, applicable=applicable, with_information=informed, counts=normalized)
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,24 @@ def score(ratings: Iterable[Rating], method: Method, components: Iterable[str] =
         method=method.version,
         overall=summarize((r.status for r in ratings), method),
         components={key: summarize(statuses, method) for key, statuses in by_component.items()},
+    )
+
+
+def score_counts(
+    counts: Mapping[str, Mapping[str | None, int]], method: Method, components: Iterable[str] = ()
+) -> Scorecard:
+    """`score` of ratings already counted per component and status ({component: {status: n}})."""
+    by_component: dict[str, dict] = {key: {} for key in components}
+    overall: dict[str | None, int] = {}
+    for component, statuses in counts.items():
+        target = by_component.setdefault(component, {})
+        for status, n in statuses.items():
+            target[status] = target.get(status, 0) + n
+            overall[status] = overall.get(status, 0) + n
+    return Scorecard(
+        method=method.version,
+        overall=summarize_counts(overall, method),
+        components={key: summarize_counts(statuses, method) for key, statuses in by_component.items()},
     )
 
 

@@ -1,87 +1,141 @@
-"""Frozen scorecards of published cycles: written once by `freeze_cycle` (in response to the
-cycle's publication, obligations.signals.cycle_published) and read back by reports.scorecards. A
-published cycle keeps the scores it was published with, even if the method changes later.
+"""Frozen scorecards of published cycles: written once by `freeze_cycle` and read back by
+reports.scorecards. A published cycle keeps the scores it was published with, even if the method
+changes later.
+
+Publishing a cycle (obligations.signals.cycle_published) records a queued `CycleFreeze` and, once
+the publication commits, enqueues the `reports.freeze_cycle` task: the admin request returns at
+once and the admin shows the progress ("congelando 40 %"). Until the national snapshot exists the
+pages compute the cycle's figures live and say so (`pending_freeze`); the freeze writes the agency
+snapshots in batches and the national one last, so a reader never sees a partial set.
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from agencies.models import Agency
 from obligations.choices import CycleState
 from obligations.models import Assessment, ReviewCycle
 from reports import computing
-from reports.models import ScorecardSnapshot
+from reports.models import CycleFreeze, FreezeState, ScorecardSnapshot
+from reports.models.freezing import STALE_AFTER
+
+logger = logging.getLogger(__name__)
+
+# Agencies per INSERT (one transaction each, progress written after each): ~200 rows of JSON
+# of a few hundred KiB in all.
+BATCH_AGENCIES = 25
 
 
-def freeze_cycle(cycle: ReviewCycle, *, force: bool = False) -> int:
+def freeze_cycle(cycle: ReviewCycle, *, force: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
     """Store the frozen scorecards of a published cycle (one per agency with assessments, and
-    the national one). Idempotent: existing snapshots of the same publication are kept unless
-    `force`; snapshots of an earlier publication of the cycle are replaced. Returns the number
-    of snapshots written."""
+    the national one, written last). Idempotent: a complete set of the same publication is kept
+    unless `force`; snapshots of an earlier publication, or a partial set, are replaced.
+    `progress(done, total)` is called after each batch. Returns the number of snapshots written.
+
+    Callers that may run at the same time go through `run_freeze`, which lets one of them in."""
     if cycle.state != CycleState.PUBLISHED:
         raise ValueError(f"Only published cycles are frozen ({cycle.slug} is {cycle.state}).")
-    with transaction.atomic():
-        existing = ScorecardSnapshot.objects.filter(cycle=cycle)
-        stale = existing.exclude(cycle_published_at=cycle.published_at) if cycle.published_at else existing.none()
-        if force:
-            existing.delete()
-        elif stale.exists():
-            stale.delete()
-        elif existing.filter(agency__isnull=True).exists():
-            return 0
-        else:
-            existing.delete()  # a partial set (interrupted freeze): start over
+    current = national_snapshot(cycle)
+    if not force and current.exists():
+        return 0
+    ScorecardSnapshot.objects.filter(cycle=cycle).delete()  # stale, partial or forced
 
-        previous = (
-            ReviewCycle.objects.published().filter(period_end__lt=cycle.period_end).order_by("-period_end").first()
+    previous = ReviewCycle.objects.published().filter(period_end__lt=cycle.period_end).order_by("-period_end").first()
+    all_assessments = Assessment.objects.filter(cycle=cycle)
+    previous_assessments = Assessment.objects.filter(cycle=previous) if previous else None
+    national, per_agency = computing.compute_frozen(cycle, all_assessments, previous_assessments, previous)
+    recommendations = computing.recommendations_by_agency(cycle, list(per_agency))
+    names = {
+        agency.pk: agency.name_at(cycle.period_end)
+        for agency in Agency.objects.filter(pk__in=list(per_agency)).prefetch_related("former_names")
+    }
+
+    def snapshot(agency_id, summary, rows):
+        return ScorecardSnapshot(
+            cycle=cycle,
+            agency_id=agency_id,
+            methodology_version=cycle.methodology_version,
+            cycle_published_at=cycle.published_at,
+            summary=summary,
+            rows=rows,
         )
-        all_assessments = Assessment.objects.filter(cycle=cycle)
-        national, summaries = computing.compute_national(
-            cycle,
-            all_assessments,
-            Assessment.objects.filter(cycle=previous) if previous else None,
-            previous,
-        )
-        per_agency = computing.compute_rows_by_agency(
-            cycle, all_assessments, Assessment.objects.filter(cycle=previous) if previous else None, previous
-        )
-        recommendations = computing.recommendations_by_agency(cycle, list(per_agency))
-        names = {
-            agency.pk: agency.name_at(cycle.period_end)
-            for agency in Agency.objects.filter(pk__in=list(per_agency)).prefetch_related("former_names")
-        }
-        for agency_id, (summary, _rows) in per_agency.items():
-            summary["recommendations"] = recommendations.get(agency_id, [])
-            summary["agency_then"] = names[agency_id].as_dict()
-        snapshots = [
-            ScorecardSnapshot(
-                cycle=cycle,
-                agency=None,
-                methodology_version=cycle.methodology_version,
-                cycle_published_at=cycle.published_at,
-                summary=national,
-                rows=[],
-            )
-        ]
-        for agency_id, (summary, rows) in per_agency.items():
-            snapshots.append(
-                ScorecardSnapshot(
-                    cycle=cycle,
-                    agency_id=agency_id,
-                    methodology_version=cycle.methodology_version,
-                    cycle_published_at=cycle.published_at,
-                    summary=summary,
-                    rows=rows,
-                )
-            )
-        try:
+
+    agency_ids = list(per_agency)
+    total = len(agency_ids) + 1
+    written = 0
+    if progress:
+        progress(0, total)
+    try:
+        for start in range(0, len(agency_ids), BATCH_AGENCIES):
+            batch = []
+            for agency_id in agency_ids[start : start + BATCH_AGENCIES]:
+                summary, rows = per_agency.pop(agency_id)  # let each batch's rows go once written
+                summary["recommendations"] = recommendations.get(agency_id, [])
+                summary["agency_then"] = names[agency_id].as_dict()
+                batch.append(snapshot(agency_id, summary, rows))
             with transaction.atomic():
-                ScorecardSnapshot.objects.bulk_create(snapshots, batch_size=200)
-        except IntegrityError:
-            return 0  # another request froze the cycle at the same time: theirs stands
-    return len(snapshots)
+                ScorecardSnapshot.objects.bulk_create(batch)
+            written += len(batch)
+            if progress:
+                progress(written, total)
+        with transaction.atomic():
+            ScorecardSnapshot.objects.bulk_create([snapshot(None, national, [])])
+    except IntegrityError:
+        return 0  # frozen meanwhile by a caller outside run_freeze: theirs stands
+    written += 1
+    if progress:
+        progress(written, total)
+    return written
+
+
+def run_freeze(cycle: ReviewCycle, *, force: bool = False) -> int:
+    """Freeze `cycle` under its `CycleFreeze` row: claimed with a conditional update (so two
+    workers, a redelivered task and a reader never freeze the same cycle at once), progress
+    written as it goes, DONE or FAILED at the end. Returns the snapshots written; 0 when already
+    frozen, or when someone else holds a live claim."""
+    freeze, _created = CycleFreeze.objects.get_or_create(
+        cycle=cycle, defaults={"cycle_published_at": cycle.published_at}
+    )
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    claimable = Q(state__in=[FreezeState.QUEUED, FreezeState.FAILED, FreezeState.DONE]) | Q(
+        state=FreezeState.RUNNING, updated_at__lt=now - STALE_AFTER
+    )
+    claimed = (
+        CycleFreeze.objects.filter(pk=freeze.pk)
+        .filter(claimable)
+        .update(
+            state=FreezeState.RUNNING,
+            token=token,
+            cycle_published_at=cycle.published_at,
+            done=0,
+            total=0,
+            error="",
+            updated_at=now,
+            finished_at=None,
+        )
+    )
+    if not claimed:
+        return 0
+    mine = CycleFreeze.objects.filter(pk=freeze.pk, token=token)
+
+    def progress(done: int, total: int) -> None:
+        mine.update(done=done, total=total, updated_at=timezone.now())
+
+    try:
+        written = freeze_cycle(cycle, force=force, progress=progress)
+    except Exception as exc:
+        mine.update(state=FreezeState.FAILED, error=str(exc)[:2000], updated_at=timezone.now())
+        raise
+    mine.update(state=FreezeState.DONE, updated_at=timezone.now(), finished_at=timezone.now())
+    return written
 
 
 def agency_snapshot(cycle: ReviewCycle, agency: Agency) -> ScorecardSnapshot | None:
@@ -100,13 +154,59 @@ def national_snapshot(cycle: ReviewCycle) -> QuerySet:
 
 
 def freeze_on_publication(sender, cycle, **kwargs) -> None:
-    """Receiver of obligations.signals.cycle_published: freeze the cycle's scorecards, inside the
-    publishing transaction (a publication without its snapshots never commits)."""
-    freeze_cycle(cycle)
+    """Receiver of obligations.signals.cycle_published (inside the publishing transaction): record
+    a queued freeze and enqueue the task once the publication commits (never before: the worker
+    must see the published cycle; never after a rollback)."""
+    from reports import tasks
+
+    CycleFreeze.objects.update_or_create(
+        cycle=cycle,
+        defaults={
+            "cycle_published_at": cycle.published_at,
+            "state": FreezeState.QUEUED,
+            "done": 0,
+            "total": 0,
+            "token": "",
+            "error": "",
+            "queued_at": timezone.now(),
+            "updated_at": timezone.now(),
+            "finished_at": None,
+        },
+    )
+    cycle_id = cycle.pk
+    transaction.on_commit(lambda: tasks.enqueue_freeze(cycle_id))
 
 
-def ensure_frozen(cycle: ReviewCycle) -> None:
-    """A published cycle that was never frozen (published before this code, or the freezing task
-    has not run yet) is frozen now, once."""
-    if not national_snapshot(cycle).exists():
-        freeze_cycle(cycle)
+def pending_freeze(cycle: ReviewCycle) -> CycleFreeze | None:
+    """None when the published cycle's snapshots are there to read. Otherwise the `CycleFreeze`
+    under way (queued, running or failed): the pages then compute the figures live and say so. A
+    published cycle with no freeze on record (published before freezing was a task, or loaded as
+    data) is frozen now, once, by its first reader."""
+    if national_snapshot(cycle).exists():
+        return None
+    freeze = CycleFreeze.objects.filter(cycle=cycle).first()
+    if freeze is not None and freeze.cycle_published_at == cycle.published_at and not freeze.is_ready:
+        # The task's to do (or failed: the admin shows why and freezes again). A queued freeze
+        # no worker took up for STALE_AFTER (the broker was down) is done by this reader.
+        if freeze.state != FreezeState.QUEUED or freeze.queued_at > timezone.now() - STALE_AFTER:
+            return freeze
+    run_freeze(cycle)
+    if national_snapshot(cycle).exists():
+        return None
+    return CycleFreeze.objects.filter(cycle=cycle).first()
+
+
+def generation(cycle: ReviewCycle) -> str | None:
+    """What names the frozen figures of a published cycle in cache keys: changes on every freeze
+    (publication, re-publication, `freeze_scorecards --force`). None while the cycle is not
+    published, or not frozen yet: such pages are computed live and never cached. Reads
+    `cycle.freeze` (select it with the cycle: `select_related("freeze")`)."""
+    if cycle.state != CycleState.PUBLISHED:
+        return None
+    try:
+        freeze = cycle.freeze
+    except CycleFreeze.DoesNotExist:
+        return None
+    if freeze.state != FreezeState.DONE or freeze.cycle_published_at != cycle.published_at:
+        return None
+    return f"{freeze.pk}.{freeze.finished_at.timestamp() if freeze.finished_at else 0}"

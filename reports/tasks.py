@@ -59,3 +59,36 @@ def check_report_jobs() -> dict:
     """Periodic (Celery beat): fail jobs stuck in `running` past the hard limit, and publish
     again the queued jobs no worker picked up (the broker was down when they were requested)."""
     return jobs.check_jobs()
+
+
+@shared_task(
+    bind=True,
+    name="reports.freeze_cycle",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_HARD_TIME_LIMIT,
+)
+def freeze_cycle(self, cycle_id: int) -> int:
+    """Freeze the scorecards of a published cycle (started by its publication). Idempotent: a
+    cycle already frozen, or being frozen by another worker, is left alone (reports.snapshots.run_freeze)."""
+    from obligations.models import ReviewCycle
+    from reports.snapshots import run_freeze
+
+    cycle = ReviewCycle.objects.published().filter(pk=cycle_id).first()
+    if cycle is None:
+        logger.info("freeze task: cycle %s is not published, nothing to do", cycle_id)
+        return 0
+    written = run_freeze(cycle)
+    logger.info("freeze task: cycle %s, %s snapshots written", cycle.slug, written)
+    return written
+
+
+def enqueue_freeze(cycle_id: int) -> None:
+    """Send the freeze task; with the broker down the freeze stays queued and the first reader (or
+    `manage.py freeze_scorecards`) freezes the cycle instead (reports.snapshots.pending_freeze)."""
+    try:
+        freeze_cycle.delay(cycle_id)
+    except Exception:  # the publication is committed: never fail it for the broker
+        logger.exception("could not enqueue the freeze of cycle %s", cycle_id)

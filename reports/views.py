@@ -5,8 +5,9 @@ import hashlib
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_GET
 
 from agencies import policy
 from agencies.models import Agency
+from lib import page_cache
 from lib.downloads import table_response
 from lib.tabular import FORMATS
 from obligations.choices import Component, EvidenceKind, Status
-from obligations.models import Assessment, ReviewCycle
-from reports import charts, labels, scorecards
+from obligations.models import Assessment, Evidence, ReviewCycle
+from reports import charts, labels, scorecards, snapshots
 from reports.filtersets import PanoramaFilterSet
 from reports.open_data import ASSESSMENT_COLUMNS, assessment_rows
 
@@ -39,7 +41,7 @@ def get_agency_for_user(request, acronym: str) -> Agency:
 def _cycles(request) -> tuple[list[ReviewCycle], ReviewCycle | None]:
     """The cycles the user may open (one query) and the one chosen with ?ciclo=<slug>
     (default: the most recent). An unknown or invisible slug is a 404."""
-    cycles = list(ReviewCycle.objects.visible_to(request.user).order_by("-period_end", "slug"))
+    cycles = list(ReviewCycle.objects.visible_to(request.user).select_related("freeze").order_by("-period_end", "slug"))
     slug = request.GET.get("ciclo")
     if slug:
         for cycle in cycles:
@@ -136,10 +138,52 @@ def agency_scorecard(request, acronym):
     agency = get_agency_for_user(request, acronym)
     cycles, cycle = _cycles(request)
     context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
-    if cycle is not None:
-        card = scorecards.agency_scorecard(cycle, agency, request.user)
-        context.update(card=card, body_html=_scorecard_body(request, card), then=card.agency_then)
-    return render(request, "reports/agency_scorecard.html", context)
+
+    def render_page(extra: dict) -> str:
+        if cycle is not None:
+            card = scorecards.agency_scorecard(cycle, agency, request.user)
+            context.update(card=card, body_html=_scorecard_body(request, card), then=card.agency_then)
+        return render_to_string("reports/agency_scorecard.html", {**context, **extra}, request=request)
+
+    generation = snapshots.generation(cycle) if cycle is not None else None
+    if generation is None:  # no cycle, or live figures: rendered on every request
+        return HttpResponse(render_page({}))
+    key = (
+        "agency",
+        generation,
+        agency.pk,
+        policy.view_key(request.user),
+        _cycle_menu(cycles),
+        _evidence_version(cycle, agency),
+    )
+    return page_cache.cached_page(request, key, render_page, {"report_panel": _report_panel(request, cycle, agency)})
+
+
+def _cycle_menu(cycles) -> tuple:
+    """The cycle menu of a page, as part of its cache key (a cycle opened or published since)."""
+    return tuple((c.pk, c.state, c.name_es, c.name_en) for c in cycles)
+
+
+def _evidence_version(cycle, agency) -> tuple:
+    """Changes when the evidence of a published scorecard does: only its `confidential` flag may
+    (obligations.workflow), so the count of confidential items and their ids. One aggregate row;
+    a key, never shown."""
+    return tuple(
+        Evidence.objects.filter(assessment__cycle=cycle, assessment__agency=agency)
+        .aggregate(
+            n=Count("pk"),
+            n_confidential=Count("pk", filter=Q(confidential=True)),
+            confidential_ids=Sum("pk", filter=Q(confidential=True)),
+        )
+        .values()
+    )
+
+
+def _report_panel(request, cycle, agency):
+    """The PDF panel, rendered on every request into a cached page (its latest job changes)."""
+    return lambda: render_to_string(
+        "reports/includes/request_report.html", {"cycle": cycle, "agency": agency}, request=request
+    )
 
 
 @login_required
@@ -212,12 +256,13 @@ def _panorama_body(request, cycle, chosen, context) -> str:
             )
         return render_to_string("reports/_panorama_body.html", body, request=request)
 
-    if not cycle.is_published:
+    generation = snapshots.generation(cycle)
+    if generation is None:  # live: not published, or its freezing task has not finished
         return mark_safe(render_body())  # our own template  # noqa: S308
     fingerprint = repr(
         (
             cycle.pk,
-            cycle.published_at,
+            generation,
             (cycle.slug, cycle.name_es, cycle.name_en),
             get_language(),
             sorted(request.GET.lists()),
@@ -250,9 +295,17 @@ def panorama(request):
         "query_without_sort": _query_without(request, "orden"),
         "query": request.GET.urlencode(),
     }
-    if cycle is not None:
-        context["body_html"] = _panorama_body(request, cycle, chosen, context)
-    return render(request, "reports/panorama.html", context)
+
+    def render_page(extra: dict) -> str:
+        if cycle is not None:
+            context["body_html"] = _panorama_body(request, cycle, chosen, context)
+        return render_to_string("reports/panorama.html", {**context, **extra}, request=request)
+
+    generation = snapshots.generation(cycle) if cycle is not None else None
+    if generation is None:
+        return HttpResponse(render_page({}))
+    key = ("panorama", generation, policy.view_key(request.user), _cycle_menu(cycles))
+    return page_cache.cached_page(request, key, render_page, {"report_panel": _report_panel(request, cycle, None)})
 
 
 def _query_without(request, name: str) -> str:

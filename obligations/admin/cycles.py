@@ -30,6 +30,7 @@ class ReviewCycleAdmin(PolicyAdmin):
         "methodology_version",
         "n_assessments",
         "n_validated",
+        "freezing",
     ]
     list_filter = ["state"]
     search_fields = ["slug", "name_es", "name_en"]
@@ -46,6 +47,7 @@ class ReviewCycleAdmin(PolicyAdmin):
         "opened_by",
         "closed_at",
         "published_at",
+        "freezing",
     ]
     readonly_fields = [
         "slug",
@@ -56,6 +58,7 @@ class ReviewCycleAdmin(PolicyAdmin):
         "opened_by",
         "closed_at",
         "published_at",
+        "freezing",
     ]
     history_fields = ("name_es", "name_en", "state", "closed_at", "published_at")
 
@@ -67,8 +70,16 @@ class ReviewCycleAdmin(PolicyAdmin):
                 n_assessments_=Count("assessments"),
                 n_validated_=Count("assessments", filter=Q(assessments__workflow_state=WorkflowState.VALIDATED)),
             )
+            .select_related("freeze")
             .order_by("-period_end", "slug")
         )
+
+    @admin.display(description=_("cédulas congeladas"))
+    def freezing(self, obj):
+        """The freezing of a published cycle's scorecards (the reports app's task started by the
+        publication; `obj.freeze` is its CycleFreeze): "congelando 40 %", "congelada", "falló: …"."""
+        freeze = getattr(obj, "freeze", None)
+        return freeze.label() if freeze is not None else "—"
 
     @admin.display(description=_("evaluaciones"), ordering="n_assessments_")
     def n_assessments(self, obj):

@@ -3,6 +3,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class ValuesJSONField(models.JSONField):
+    """A JSONField that PostgreSQL bulk inserts through VALUES, not UNNEST: Django 5.2 sends the
+    rows of a `bulk_create` as one array per column, and casting large JSON documents to `jsonb[]`
+    made freezing 5–10× slower. A field with `get_placeholder` opts out of the UNNEST path."""
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+
 class ScorecardSnapshot(models.Model):
     """The frozen scorecard of one agency (or, with no agency, the national panorama) in a
     published cycle. Written once by `reports.snapshots.freeze_cycle`; reading a published
@@ -15,8 +24,8 @@ class ScorecardSnapshot(models.Model):
     methodology_version = models.CharField(_("versión de la metodología"), max_length=32)
     # The cycle's publication time when frozen: a cycle re-published later is frozen anew.
     cycle_published_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(_("resumen"), default=dict)  # scores, counts, trends (the panorama reads only this)
-    rows = models.JSONField(_("obligaciones"), default=list)  # one dict per obligation, as shown
+    summary = ValuesJSONField(_("resumen"), default=dict)  # scores, counts, trends (the panorama reads only this)
+    rows = ValuesJSONField(_("obligaciones"), default=list)  # one dict per obligation, as shown
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -69,39 +69,7 @@ def test_publish_requires_closing_first_and_every_rating_validated(auditora, aud
     assert [h.history_change_reason for h in cycle.history.order_by("history_date")] == ["open", "close", "publish"]
 
 
-def test_publishing_freezes_the_scorecards_in_the_same_transaction(auditora, sep):
-    from reports.models import ScorecardSnapshot
-
-    make_catalogue([sep], n_obligations=1)
-    cycle = open_test_cycle(auditora)
-    cycle.assessments.update(workflow_state="validated")
-    services.close_cycle(cycle, auditora)
-    assert not ScorecardSnapshot.objects.filter(cycle=cycle).exists()
-    services.publish_cycle(cycle, auditora)
-    # One snapshot per agency with ratings plus the national one, written by the reports app's
-    # receiver of obligations.signals.cycle_published.
-    assert sorted(ScorecardSnapshot.objects.filter(cycle=cycle).values_list("agency__acronym", flat=True), key=str) == [
-        None,
-        "SEP",
-    ]
-
-
-def test_a_failed_freeze_rolls_the_publication_back(auditora, sep, monkeypatch):
-    from reports import snapshots
-
-    make_catalogue([sep], n_obligations=1)
-    cycle = open_test_cycle(auditora)
-    cycle.assessments.update(workflow_state="validated")
-    services.close_cycle(cycle, auditora)
-
-    def broken(cycle, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(snapshots, "freeze_cycle", broken)
-    with pytest.raises(RuntimeError):
-        services.publish_cycle(cycle, auditora)
-    cycle.refresh_from_db()
-    assert cycle.state == "closed"
+# What publishing starts in the reports app (the freezing task): tests/reports/test_freezing.py.
 
 
 def test_a_published_cycle_is_read_only(auditora, auditor2, sep):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from obligations.models import ReviewCycle
-from reports.snapshots import freeze_cycle
+from reports.snapshots import run_freeze
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Not a published cycle: {', '.join(sorted(missing))}")
         for cycle in cycles:
-            written = freeze_cycle(cycle, force=force)
+            written = run_freeze(cycle, force=force)
             self.stdout.write(
                 f"{cycle.slug}: {written} snapshots written" if written else f"{cycle.slug}: already frozen"
             )
