@@ -147,3 +147,13 @@ def real_worker(celery_app):
             yield celery_app
     finally:
         celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def eager_tasks(celery_app):
+    """Tasks run in the test process even when CELERY_BROKER_URL names a broker (CI): for tests
+    of what a task does, not of how it travels."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield celery_app
+    celery_app.conf.task_always_eager = previous

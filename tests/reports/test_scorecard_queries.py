@@ -66,7 +66,7 @@ def test_scorecard_queries_do_not_grow(client, request, state, persona):
     big, response = count(client, reverse("reports:agency_scorecard", args=[big_first.acronym]), {"ciclo": "c2"})
     assert len(response.context["card"].rows) == 60
     assert big == small
-    assert max(small) <= 16
+    assert max(small) <= 17  # the recurring asks section (issue 16) is one query
 
 
 def _rebuild_bigger(state):
