@@ -25,7 +25,7 @@ from information_requests.models import (
     RequestAddressee,
     RequestAttachment,
 )
-from information_requests.services import no_information_suggestions, request_progress, send_request
+from information_requests.services import locked_ratings, no_information_suggestions, request_progress, send_request
 from obligations.models import Assessment
 
 
@@ -77,7 +77,15 @@ class InformationRequestAdmin(PolicyAdmin):
     filter_horizontal = ["obligations", "indicators"]
     inlines = [AddresseeInline, AttachmentInline]
     actions = ["send_selected"]
-    readonly_fields = ["state", "sent_by", "sent_at", "created_by", "progress_table", "no_information_table"]
+    readonly_fields = [
+        "state",
+        "sent_by",
+        "sent_at",
+        "created_by",
+        "progress_table",
+        "no_information_table",
+        "locked_ratings_warning",
+    ]
     fieldsets = [
         (None, {"fields": ["cycle", "reference", "title", "questions"]}),
         (_("Alcance"), {"fields": ["obligations", "indicators"]}),
@@ -108,7 +116,32 @@ class InformationRequestAdmin(PolicyAdmin):
                 (name, {**opts, "fields": [f for f in opts["fields"] if f != "term_business_days"]})
                 for name, opts in fieldsets
             ]
+        if obj is not None and obj.state == RequestState.DRAFT and locked_ratings(obj):
+            # Said before sending: the agencies could not answer about these ratings.
+            fieldsets = [(_("Aviso antes de enviar"), {"fields": ["locked_ratings_warning"]}), *fieldsets]
         return fieldsets
+
+    @admin.display(description=_("Calificaciones ya validadas"))
+    def locked_ratings_warning(self, obj):
+        ratings = locked_ratings(obj)
+        if not ratings:
+            return "—"
+        return format_html(
+            '<div class="warning-note" role="alert"><p>{}</p><ul>{}</ul></div>',
+            _(
+                "Estas calificaciones ya están validadas: la dependencia no podrá responder sobre ellas "
+                "(solo mediante el derecho de réplica). Quite la obligación o la dependencia de la solicitud, "
+                "o devuelva la calificación a borrador, antes de enviarla."
+            ),
+            format_html_join(
+                "",
+                '<li><a href="{}">{} · {}</a></li>',
+                (
+                    (reverse("admin:obligations_assessment_change", args=[r.pk]), r.agency.acronym, r.obligation.code)
+                    for r in ratings
+                ),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -180,6 +213,22 @@ class InformationRequestAdmin(PolicyAdmin):
     @admin.action(description=_("Enviar las solicitudes seleccionadas a las dependencias"), permissions=["view"])
     def send_selected(self, request, queryset):
         for info_request in queryset.filter(state=RequestState.DRAFT):
+            locked = locked_ratings(info_request)
+            if locked:
+                self.message_user(
+                    request,
+                    _(
+                        "«%(request)s» no se envió: pregunta por calificaciones ya validadas (%(ratings)s), "
+                        "que la dependencia no podría responder. Quítelas de la solicitud o devuelva las "
+                        "calificaciones a borrador."
+                    )
+                    % {
+                        "request": info_request,
+                        "ratings": ", ".join(f"{r.agency.acronym} · {r.obligation.code}" for r in locked),
+                    },
+                    messages.ERROR,
+                )
+                continue
             try:
                 notified = send_request(info_request, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
