@@ -70,6 +70,7 @@ class AddresseeInline(PolicyInline, admin.TabularInline):
 
 @admin.register(InformationRequest)
 class InformationRequestAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     form = InformationRequestAdminForm
     list_display = ["__str__", "cycle", "due_date", "state", "agencies_progress"]
     list_filter = ["cycle", "state"]
@@ -260,6 +261,7 @@ class AnswerDocumentInline(PolicyInline, admin.TabularInline):
 class AnswerAdmin(PolicyAdmin):
     """Submitted answers, read-only (drafts stay with the agency)."""
 
+    feminine = True  # Spanish messages say "la …"
     list_display = ["addressee", "obligation", "submitted_by", "submitted_at", "assessment"]
     list_filter = ["addressee__request__cycle", "addressee__agency"]
     list_select_related = ["addressee__agency", "addressee__request", "obligation", "submitted_by", "assessment"]

@@ -162,10 +162,12 @@ def _row_queryset(assessments: QuerySet) -> QuerySet:
 
 
 def compute_rows_by_agency(
-    cycle, assessments: QuerySet, prev_qs: QuerySet | None, previous_cycle
+    cycle, assessments: QuerySet, prev_qs: QuerySet | None, previous_cycle, pending: QuerySet | None = None
 ) -> dict[int, tuple[dict, list]]:
     """{agency_id: (summary, rows)} for every agency with assessments in `assessments`; `prev_qs`:
-    the (same agencies') assessments of the previous cycle, for trends."""
+    the (same agencies') assessments of the previous cycle, for trends. `pending`: assessments of
+    the same agencies the viewer may not see yet (a liaison before validation): counted as pending
+    (unrated) in the summary, without their status and without rows."""
     method = scoring.get_method(cycle.methodology_version)
     as_of = as_of_date(cycle)
     prev_statuses, prev_ratings, prev_method = _previous_by_agency(prev_qs, previous_cycle)
@@ -173,11 +175,17 @@ def compute_rows_by_agency(
     grouped: dict[int, list] = defaultdict(list)
     for assessment in _row_queryset(assessments):
         grouped[assessment.agency_id].append(assessment)
+    unseen: dict[int, list[scoring.Rating]] = defaultdict(list)
+    if pending is not None:
+        for agency_id, code, component in pending.values_list("agency_id", "obligation__code", "obligation__component"):
+            unseen[agency_id].append(scoring.Rating(code, component, scoring.UNRATED))
+            grouped.setdefault(agency_id, [])
 
     result = {}
     for agency_id, items in grouped.items():
         before_statuses = prev_statuses.get(agency_id, {})
         ratings = [scoring.Rating(a.obligation.code, a.obligation.component, a.status) for a in items]
+        ratings += unseen.get(agency_id, [])
         trends = (
             scoring.obligation_trends({r.obligation: r.status for r in ratings}, before_statuses, method)
             if prev_method

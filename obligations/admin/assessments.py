@@ -101,6 +101,7 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(PolicyImportExportAdmin):
+    feminine = True  # Spanish messages say "la …"
     resource_classes = [resources.AssessmentResource]
     form = AssessmentForm
     inlines = [EvidenceInline]

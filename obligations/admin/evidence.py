@@ -19,6 +19,7 @@ LOCKED_READONLY = ["kind", "fact_date", "title", "description", "url", "source_r
 
 @admin.register(Evidence)
 class EvidenceAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     form = EvidenceForm
     list_display = [
         "title",

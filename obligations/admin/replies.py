@@ -42,6 +42,7 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 @admin.register(Reply)
 class ReplyAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     form = ReplyAnswerAdminForm
     list_display = ["assessment", "status_at_filing", "filed_by", "filed_at", "outcome", "answered_at"]
     list_filter = [AnsweredFilter, "assessment__cycle", "assessment__agency"]
