@@ -24,10 +24,11 @@ from django.db import models, transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from import_export.admin import ImportExportMixin
 
 from agencies import policy
+from agencies.models import Agency
 from obligations.history import timeline
 
 
@@ -98,6 +99,55 @@ def feminine_message(message: str, name: str) -> str:
 
         text = _pattern(masculine, name).sub(render, text)
     return mark_safe(text) if isinstance(message, SafeString) else text
+
+
+def person_name(user) -> str:
+    """How the admin names a person: the full name, the username only when there is none."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+class AgencyFilter(admin.SimpleListFilter):
+    """The agency filter grouped by order of government (federal, state, autonomous), each group
+    folded unless it holds the selected agency: 61 agencies stay a short list. The URL parameter
+    is Django's own (`agency__id__exact`), so existing links keep working."""
+
+    title = gettext_lazy("dependencia")
+    parameter_name = "agency__id__exact"
+    field_path = "agency"
+    template = "admin/grouped_filter.html"
+
+    def lookups(self, request, model_admin):
+        agencies = policy.scope(request.user, Agency.objects.all()).order_by("order", "acronym")
+        return [(str(a.pk), a.acronym, a.get_order_display()) for a in agencies]
+
+    def choices(self, changelist):
+        selected = self.value()
+        yield {
+            "selected": selected is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": gettext("Todas"),
+        }
+        groups: dict[str, list[dict]] = {}
+        for pk, acronym, group in self.lookup_choices:
+            groups.setdefault(str(group), []).append(
+                {
+                    "selected": selected == pk,
+                    "query_string": changelist.get_query_string({self.parameter_name: pk}),
+                    "display": acronym,
+                }
+            )
+        for label, items in groups.items():
+            yield {"group": label, "items": items, "open": any(item["selected"] for item in items)}
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{f"{self.field_path}_id": int(value)})
 
 
 class PolicyMixin:

@@ -49,7 +49,9 @@ def request_report(request):
     if kind == ReportKind.AGENCY:
         agency = get_object_or_404(Agency.objects.visible_to(user), acronym=request.POST.get("agency", ""))
     try:
-        job = jobs.request_report(user, kind, cycle, agency, language=request.POST.get("language") or jobs.interface_language())
+        job = jobs.request_report(
+            user, kind, cycle, agency, language=request.POST.get("language") or jobs.interface_language()
+        )
     except jobs.ReportNotAllowed:
         raise Http404 from None
     reused = getattr(job, "reused", False)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from agencies.choices import Role
-from compliance.admin import PolicyImportExportAdmin, PolicyInline, error_text
+from compliance.admin import AgencyFilter, PolicyImportExportAdmin, PolicyInline, error_text, person_name
 from obligations import history, resources, services, workflow
 from obligations.forms import AssessmentForm, EvidenceForm, EvidenceInlineFormSet, ReturnToDraftForm, evidence_file_html
 from obligations.models import Assessment, Evidence, Obligation
@@ -41,7 +41,7 @@ class ReviewerFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("username")
         )
-        return [("none", _("Sin asignar"))] + [(str(u.pk), str(u.get_full_name() or u.username)) for u in users]
+        return [("none", _("Sin asignar"))] + [(str(u.pk), person_name(u)) for u in users]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -75,9 +75,9 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
         "description",
         ("file", "url"),
         ("source_reference", "confidential"),
-        ("submitted_by", "created_at"),
+        ("submitted_by_name", "created_at"),
     ]
-    readonly_fields = ["period_badge", "submitted_by", "created_at", "file_link"]
+    readonly_fields = ["period_badge", "submitted_by_name", "created_at", "file_link"]
     verbose_name_plural = _("evidencias (las fechadas fuera del periodo se conservan pero no cuentan)")
 
     def get_queryset(self, request):
@@ -89,6 +89,10 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
             return fields
         # Read-only rows: never the storage path, always the permission-checked download.
         return [("file_link", "url") if f == ("file", "url") else f for f in fields]
+
+    @admin.display(description=_("aportada por"))
+    def submitted_by_name(self, obj):
+        return person_name(obj.submitted_by) if obj.pk else "—"
 
     @admin.display(description=_("archivo"))
     def file_link(self, obj):
@@ -106,22 +110,22 @@ class AssessmentAdmin(PolicyImportExportAdmin):
     form = AssessmentForm
     inlines = [EvidenceInline]
     change_form_template = "admin/obligations/assessment/change_form.html"
+    # Readable at 1366 px: the cycle is a filter (and the title of a filtered list), the
+    # validator is on the rating's page; keys never wrap (admin.css), titles are shortened.
     list_display = [
         "obligation_code",
         "obligation_title",
         "agency",
-        "cycle",
         "status",
         "workflow_state",
-        "reviewer",
-        "validator",
+        "reviewer_name",
         "evidence_counts",
     ]
     list_display_links = ["obligation_code", "obligation_title"]
     list_select_related = ["cycle", "agency", "obligation", "reviewer", "validator"]
     list_filter = [
         "cycle",
-        "agency",
+        AgencyFilter,
         "obligation__component",
         "obligation__level",
         "status",
@@ -141,9 +145,9 @@ class AssessmentAdmin(PolicyImportExportAdmin):
         "agency",
         "obligation",
         "workflow_state",
-        "reviewer",
+        "reviewer_name",
         "submitted_at",
-        "validator",
+        "validator_name",
         "validated_at",
         "return_reason",
         "version",
@@ -156,8 +160,8 @@ class AssessmentAdmin(PolicyImportExportAdmin):
             {
                 "fields": [
                     ("workflow_state", "version"),
-                    ("reviewer", "submitted_at"),
-                    ("validator", "validated_at"),
+                    ("reviewer_name", "submitted_at"),
+                    ("validator_name", "validated_at"),
                     "return_reason",
                 ]
             },
@@ -201,7 +205,15 @@ class AssessmentAdmin(PolicyImportExportAdmin):
     @admin.display(description=_("obligación"), ordering="obligation__title_es")
     def obligation_title(self, obj):
         title = obj.obligation.title
-        return title if len(title) <= 90 else title[:87] + "…"
+        return title if len(title) <= 70 else title[:67] + "…"
+
+    @admin.display(description=_("evaluador(a)"), ordering="reviewer__last_name")
+    def reviewer_name(self, obj):
+        return person_name(obj.reviewer)
+
+    @admin.display(description=_("validador(a)"), ordering="validator__last_name")
+    def validator_name(self, obj):
+        return person_name(obj.validator)
 
     @admin.display(description=_("evidencias (en periodo / total)"))
     def evidence_counts(self, obj):
