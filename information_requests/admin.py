@@ -32,8 +32,24 @@ from obligations.models import Assessment
 class AttachmentInline(PolicyInline, admin.TabularInline):
     model = RequestAttachment
     fields = ["file", "title", "original_filename", "size", "sha256"]
-    readonly_fields = ["original_filename", "size", "sha256"]
+    readonly_fields = ["original_filename", "size", "sha256", "file_link"]
     extra = 0
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            return fields
+        # Read-only rows (a sent request): the original name linking to the checked download,
+        # never the storage path.
+        return ["file_link" if f == "file" else f for f in fields if f != "original_filename"]
+
+    @admin.display(description=_("archivo"))
+    def file_link(self, obj):
+        if not obj.pk or not obj.file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("information_requests:attachment", args=[obj.pk]), obj.download_name
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -71,7 +71,7 @@ def test_public_panorama_and_scorecard(client, sspc):
 def test_private_scorecard(client, sspc, auditora):
     client.force_login(auditora)
     page = client.get(reverse("reports:agency_scorecard", args=["SSPC"]), {"ciclo": "cndh-2019"}).content.decode()
-    assert f"<h1>{H1}</h1>" in page
+    assert f"<h1>{H1}</h1>" in page and "<title>Cédula de cumplimiento · CNS" in page
     assert "SSPC</span> · Comisión Nacional" not in page
 
 

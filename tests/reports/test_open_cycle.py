@@ -71,3 +71,10 @@ def test_a_published_cycle_is_not_preliminary(client, enlace_sep, sep, inm):
     body = client.get(reverse("reports:agency_scorecard", args=["SEP"]), {"ciclo": "ciclo-2023"}).content.decode()
     assert "data-preliminary" not in body and 'data-figure="pending"' not in body
     assert 'data-figure="coverage">67 %' in body and "2 de 3 aplicables" in body
+
+
+def test_the_auditor_panorama_of_an_open_cycle(client, auditora, open_cycle):
+    client.force_login(auditora)
+    body = client.get(reverse("reports:panorama"), {"ciclo": "ciclo-2026"}).content.decode()
+    assert 'Puntaje nacional <span class="tag tag-live" data-preliminary>preliminar</span>' in body
+    assert '<dd data-figure="pending">3 pendientes de calificar o de validar</dd>' in body
