@@ -108,6 +108,18 @@ def person_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def person_column(field: str, description):
+    """An admin column/read-only field showing the person in `field` by full name:
+    `sent_by_name = person_column("sent_by", _("enviada por"))`."""
+
+    @admin.display(description=description, ordering=f"{field}__last_name")
+    def column(self, obj):
+        return person_name(getattr(obj, field)) if obj is not None and obj.pk else "—"
+
+    column.__name__ = f"{field}_name"
+    return column
+
+
 class AgencyFilter(admin.SimpleListFilter):
     """The agency filter grouped by order of government (federal, state, autonomous), each group
     folded unless it holds the selected agency: 61 agencies stay a short list. The URL parameter

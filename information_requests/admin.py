@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin import PolicyAdmin, PolicyInline, error_text
+from compliance.admin import PolicyAdmin, PolicyInline, error_text, person_column
 from information_requests.choices import RequestState
 from information_requests.forms import InformationRequestAdminForm
 from information_requests.models import (
@@ -96,9 +96,9 @@ class InformationRequestAdmin(PolicyAdmin):
     actions = ["send_selected"]
     readonly_fields = [
         "state",
-        "sent_by",
+        "sent_by_name",
         "sent_at",
-        "created_by",
+        "created_by_name",
         "progress_table",
         "no_information_table",
         "locked_ratings_warning",
@@ -109,7 +109,16 @@ class InformationRequestAdmin(PolicyAdmin):
         (_("Plazo"), {"fields": ["term_business_days", "due_date"]}),
         (
             _("Envío y avance"),
-            {"fields": ["state", "sent_by", "sent_at", "created_by", "progress_table", "no_information_table"]},
+            {
+                "fields": [
+                    "state",
+                    "sent_by_name",
+                    "sent_at",
+                    "created_by_name",
+                    "progress_table",
+                    "no_information_table",
+                ]
+            },
         ),
     ]
 
@@ -122,6 +131,8 @@ class InformationRequestAdmin(PolicyAdmin):
         )
 
     history_fields = ("reference", "title", "questions", "due_date", "state", "sent_by", "sent_at")
+    sent_by_name = person_column("sent_by", _("enviada por"))
+    created_by_name = person_column("created_by", _("creada por"))
 
     def has_delete_permission(self, request, obj=None):
         return False  # requests are official letters: kept, like their history
@@ -278,7 +289,7 @@ class AnswerAdmin(PolicyAdmin):
     """Submitted answers, read-only (drafts stay with the agency)."""
 
     feminine = True  # Spanish messages say "la …"
-    list_display = ["addressee", "obligation", "submitted_by", "submitted_at", "assessment"]
+    list_display = ["addressee", "obligation", "submitted_by_name", "submitted_at", "assessment"]
     list_filter = ["addressee__request__cycle", "addressee__agency"]
     list_select_related = ["addressee__agency", "addressee__request", "obligation", "submitted_by", "assessment"]
     search_fields = ["text", "obligation__code", "addressee__agency__acronym"]
@@ -291,11 +302,12 @@ class AnswerAdmin(PolicyAdmin):
         "state",
         "assessment",
         "evidence",
-        "submitted_by",
+        "submitted_by_name",
         "submitted_at",
     ]
-    exclude = ["updated_by"]
+    exclude = ["updated_by", "submitted_by"]  # shown by full name (submitted_by_name)
     history_fields = ("text", "fact_date", "state", "submitted_by", "submitted_at")
+    submitted_by_name = person_column("submitted_by", _("enviada por"))
 
     def has_add_permission(self, request, *args):
         return False

@@ -22,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from agencies.choices import Role
-from compliance.admin import AgencyFilter, PolicyImportExportAdmin, PolicyInline, error_text, person_name
+from compliance.admin import (
+    AgencyFilter,
+    PolicyImportExportAdmin,
+    PolicyInline,
+    error_text,
+    person_column,
+    person_name,
+)
 from obligations import history, resources, services, workflow
 from obligations.forms import AssessmentForm, EvidenceForm, EvidenceInlineFormSet, ReturnToDraftForm, evidence_file_html
 from obligations.models import Assessment, Evidence, Obligation
@@ -90,9 +97,7 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
         # Read-only rows: never the storage path, always the permission-checked download.
         return [("file_link", "url") if f == ("file", "url") else f for f in fields]
 
-    @admin.display(description=_("aportada por"))
-    def submitted_by_name(self, obj):
-        return person_name(obj.submitted_by) if obj.pk else "—"
+    submitted_by_name = person_column("submitted_by", _("aportada por"))
 
     @admin.display(description=_("archivo"))
     def file_link(self, obj):
@@ -207,13 +212,8 @@ class AssessmentAdmin(PolicyImportExportAdmin):
         title = obj.obligation.title
         return title if len(title) <= 70 else title[:67] + "…"
 
-    @admin.display(description=_("evaluador(a)"), ordering="reviewer__last_name")
-    def reviewer_name(self, obj):
-        return person_name(obj.reviewer)
-
-    @admin.display(description=_("validador(a)"), ordering="validator__last_name")
-    def validator_name(self, obj):
-        return person_name(obj.validator)
+    reviewer_name = person_column("reviewer", _("evaluador(a)"))
+    validator_name = person_column("validator", _("validador(a)"))
 
     @admin.display(description=_("evidencias (en periodo / total)"))
     def evidence_counts(self, obj):

@@ -1,6 +1,8 @@
 """Admin usability: the ratings list at 1366 px (fewer, narrower columns), the agency filter
 grouped by order of government, full names instead of usernames, oficio numbers used once."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -109,3 +111,15 @@ def test_an_oficio_number_is_used_once(client, named_auditor, sep, db):
             cycle=cycle, reference=reference, title="x", questions="x", due_date="2030-01-31"
         )
     assert InformationRequest.objects.count() == 4
+
+
+def test_request_and_evidence_pages_name_people_in_full(client, named_auditor, rated, sep):
+    request = make_request(make_cycle(), [sep], [make_obligation("LG-89-XV")], by=named_auditor)
+    client.force_login(named_auditor)
+    url = reverse("admin:information_requests_informationrequest_change", args=[request.pk])
+    html = client.get(url).content.decode()
+    # "Created by:" was Django's untranslated default label of a field without a verbose name.
+    assert re.search(r'<label>Creada por:</label>\s*<div class="readonly">Ana Ruiz Soto</div>', html)
+    assert "Created by" not in html
+    evidence = client.get(reverse("admin:obligations_evidence_changelist")).content.decode()
+    assert '<td class="field-submitted_by_name">Ana Ruiz Soto</td>' in evidence
