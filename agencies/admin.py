@@ -69,6 +69,7 @@ class ChildInline(PolicyInline, admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(PolicyImportExportAdmin):
+    feminine = True  # Spanish messages say "la …"
     resource_classes = [AgencyResource]
     list_display = [
         "acronym",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import AgencyKind, CommissionRole, OrderOfGovernment
@@ -37,6 +38,18 @@ class NameAt:
     @property
     def today_name(self) -> str:
         return _localized(self.today_name_es, self.today_name_en)
+
+    @property
+    def today_note(self) -> str:
+        """ "hoy FGR" where the acronym changed since, "" otherwise."""
+        return gettext("hoy %(acronym)s") % {"acronym": self.today_acronym} if self.renamed else ""
+
+    @property
+    def label(self) -> str:
+        """ "PGR · Procuraduría General de la República (hoy FGR)": the name of the date, never
+        today's acronym beside a former name."""
+        text = f"{self.acronym} · {self.name}"
+        return f"{text} ({self.today_note})" if self.renamed else text
 
     def as_dict(self) -> dict:
         return {

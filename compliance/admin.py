@@ -14,6 +14,8 @@ Access (agencies.policy):
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -21,10 +23,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from import_export.admin import ImportExportMixin
 
 from agencies import policy
+from agencies.models import Agency
 from obligations.history import timeline
 
 
@@ -44,6 +48,118 @@ def refusal_of(obj, kind: str = "change") -> str | None:
             return method()
     method = getattr(obj, "change_refusal", None)
     return method() if method is not None else None
+
+
+# Django's admin messages that name the model (their Spanish says "El {name}", "Puede editarlo").
+# For a model with a feminine name the same messages are said in the feminine: the catalogues
+# hold them under the context "femenino" (locale/*/django.po).
+GENDERED_ADMIN_MESSAGES = [
+    "The {name} “{obj}” was added successfully. You may add another {name} below.",
+    "The {name} “{obj}” was changed successfully. You may edit it again below.",
+    "The {name} “{obj}” was changed successfully. You may add another {name} below.",
+    "The {name} “{obj}” was added successfully.",
+    "The {name} “{obj}” was changed successfully.",
+    "The %(name)s “%(obj)s” was deleted successfully.",
+    "You may edit it again below.",
+]
+_PLACEHOLDER = re.compile(r"\{(name|obj)\}|%\((name|obj)\)s")
+
+
+def _pattern(template: str, name: str) -> re.Pattern:
+    """A regex matching `template` once rendered with this verbose name and any object."""
+    parts = []
+    position = 0
+    seen_obj = False
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append(re.escape(template[position : match.start()]))
+        if (match.group(1) or match.group(2)) == "name":
+            parts.append(re.escape(name))
+        else:
+            parts.append("(?P=obj)" if seen_obj else "(?P<obj>.*?)")
+            seen_obj = True
+        position = match.end()
+    parts.append(re.escape(template[position:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def feminine_message(message: str, name: str) -> str:
+    """`message` (one of Django's admin messages, rendered in the active language) said of a
+    feminine `name`: "El evaluación «X» se cambió…" → "La evaluación «X» se modificó…"."""
+    text = str(message)
+    for msgid in GENDERED_ADMIN_MESSAGES:
+        masculine, feminine = gettext(msgid), pgettext("femenino", msgid)
+        if masculine == feminine:
+            continue
+
+        def render(match, feminine=feminine):
+            obj = match.groupdict().get("obj") or ""
+            return (
+                feminine.replace("{name}", name).replace("%(name)s", name).replace("{obj}", obj).replace("%(obj)s", obj)
+            )
+
+        text = _pattern(masculine, name).sub(render, text)
+    return mark_safe(text) if isinstance(message, SafeString) else text
+
+
+def person_name(user) -> str:
+    """How the admin names a person: the full name, the username only when there is none."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def person_column(field: str, description):
+    """An admin column/read-only field showing the person in `field` by full name:
+    `sent_by_name = person_column("sent_by", _("enviada por"))`."""
+
+    @admin.display(description=description, ordering=f"{field}__last_name")
+    def column(self, obj):
+        return person_name(getattr(obj, field)) if obj is not None and obj.pk else "—"
+
+    column.__name__ = f"{field}_name"
+    return column
+
+
+class AgencyFilter(admin.SimpleListFilter):
+    """The agency filter grouped by order of government (federal, state, autonomous), each group
+    folded unless it holds the selected agency: 61 agencies stay a short list. The URL parameter
+    is Django's own (`agency__id__exact`), so existing links keep working."""
+
+    title = gettext_lazy("dependencia")
+    parameter_name = "agency__id__exact"
+    field_path = "agency"
+    template = "admin/grouped_filter.html"
+
+    def lookups(self, request, model_admin):
+        agencies = policy.scope(request.user, Agency.objects.all()).order_by("order", "acronym")
+        return [(str(a.pk), a.acronym, a.get_order_display()) for a in agencies]
+
+    def choices(self, changelist):
+        selected = self.value()
+        yield {
+            "selected": selected is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": gettext("Todas"),
+        }
+        groups: dict[str, list[dict]] = {}
+        for pk, acronym, group in self.lookup_choices:
+            groups.setdefault(str(group), []).append(
+                {
+                    "selected": selected == pk,
+                    "query_string": changelist.get_query_string({self.parameter_name: pk}),
+                    "display": acronym,
+                }
+            )
+        for label, items in groups.items():
+            yield {"group": label, "items": items, "open": any(item["selected"] for item in items)}
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{f"{self.field_path}_id": int(value)})
 
 
 class PolicyMixin:
@@ -67,6 +183,13 @@ class PolicyAdmin(PolicyMixin, admin.ModelAdmin):
     list_per_page = 100
     # Fields of the readable history page (empty: no history page beyond Django's log).
     history_fields: tuple[str, ...] = ()
+    # The model's Spanish name is feminine (la evaluación, la solicitud): Django's messages agree.
+    feminine = False
+
+    def message_user(self, request, message, *args, **kwargs):
+        if self.feminine:
+            message = feminine_message(message, str(self.opts.verbose_name))
+        return super().message_user(request, message, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and refusal_of(obj) is None

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from compliance.env import env_bool, env_int, env_list, env_str
 
@@ -142,7 +141,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "es-mx"
-LANGUAGES = [("es-mx", _("Español")), ("en", _("English"))]
+# Each language named in its own language (the language switchers show these names as they are).
+LANGUAGES = [("es-mx", "Español (México)"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True

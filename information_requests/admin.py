@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin import PolicyAdmin, PolicyInline, StoredDocumentsInline, error_text
+from compliance.admin import PolicyAdmin, PolicyInline, StoredDocumentsInline, error_text, person_column
 from information_requests.choices import RequestState
 from information_requests.forms import InformationRequestAdminForm
 from information_requests.models import (
@@ -25,15 +25,31 @@ from information_requests.models import (
     RequestAddressee,
     RequestAttachment,
 )
-from information_requests.services import no_information_suggestions, request_progress, send_request
+from information_requests.services import locked_ratings, no_information_suggestions, request_progress, send_request
 from obligations.models import Assessment
 
 
 class AttachmentInline(PolicyInline, admin.TabularInline):
     model = RequestAttachment
     fields = ["file", "title", "original_filename", "size", "sha256"]
-    readonly_fields = ["original_filename", "size", "sha256"]
+    readonly_fields = ["original_filename", "size", "sha256", "file_link"]
     extra = 0
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            return fields
+        # Read-only rows (a sent request): the original name linking to the checked download,
+        # never the storage path.
+        return ["file_link" if f == "file" else f for f in fields if f != "original_filename"]
+
+    @admin.display(description=_("archivo"))
+    def file_link(self, obj):
+        if not obj.pk or not obj.file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("information_requests:attachment", args=[obj.pk]), obj.download_name
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -70,6 +86,7 @@ class AddresseeInline(PolicyInline, admin.TabularInline):
 
 @admin.register(InformationRequest)
 class InformationRequestAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     form = InformationRequestAdminForm
     list_display = ["__str__", "cycle", "due_date", "state", "agencies_progress"]
     list_filter = ["cycle", "state"]
@@ -77,14 +94,31 @@ class InformationRequestAdmin(PolicyAdmin):
     filter_horizontal = ["obligations", "indicators"]
     inlines = [AddresseeInline, AttachmentInline]
     actions = ["send_selected"]
-    readonly_fields = ["state", "sent_by", "sent_at", "created_by", "progress_table", "no_information_table"]
+    readonly_fields = [
+        "state",
+        "sent_by_name",
+        "sent_at",
+        "created_by_name",
+        "progress_table",
+        "no_information_table",
+        "locked_ratings_warning",
+    ]
     fieldsets = [
         (None, {"fields": ["cycle", "reference", "title", "questions"]}),
         (_("Alcance"), {"fields": ["obligations", "indicators"]}),
         (_("Plazo"), {"fields": ["term_business_days", "due_date"]}),
         (
             _("Envío y avance"),
-            {"fields": ["state", "sent_by", "sent_at", "created_by", "progress_table", "no_information_table"]},
+            {
+                "fields": [
+                    "state",
+                    "sent_by_name",
+                    "sent_at",
+                    "created_by_name",
+                    "progress_table",
+                    "no_information_table",
+                ]
+            },
         ),
     ]
 
@@ -97,6 +131,8 @@ class InformationRequestAdmin(PolicyAdmin):
         )
 
     history_fields = ("reference", "title", "questions", "due_date", "state", "sent_by", "sent_at")
+    sent_by_name = person_column("sent_by", _("enviada por"))
+    created_by_name = person_column("created_by", _("creada por"))
 
     def has_delete_permission(self, request, obj=None):
         return False  # requests are official letters: kept, like their history
@@ -108,7 +144,32 @@ class InformationRequestAdmin(PolicyAdmin):
                 (name, {**opts, "fields": [f for f in opts["fields"] if f != "term_business_days"]})
                 for name, opts in fieldsets
             ]
+        if obj is not None and obj.state == RequestState.DRAFT and locked_ratings(obj):
+            # Said before sending: the agencies could not answer about these ratings.
+            fieldsets = [(_("Aviso antes de enviar"), {"fields": ["locked_ratings_warning"]}), *fieldsets]
         return fieldsets
+
+    @admin.display(description=_("Calificaciones ya validadas"))
+    def locked_ratings_warning(self, obj):
+        ratings = locked_ratings(obj)
+        if not ratings:
+            return "—"
+        return format_html(
+            '<div class="warning-note" role="alert"><p>{}</p><ul>{}</ul></div>',
+            _(
+                "Estas calificaciones ya están validadas: la dependencia no podrá responder sobre ellas "
+                "(solo mediante el derecho de réplica). Quite la obligación o la dependencia de la solicitud, "
+                "o devuelva la calificación a borrador, antes de enviarla."
+            ),
+            format_html_join(
+                "",
+                '<li><a href="{}">{} · {}</a></li>',
+                (
+                    (reverse("admin:obligations_assessment_change", args=[r.pk]), r.agency.acronym, r.obligation.code)
+                    for r in ratings
+                ),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -180,6 +241,22 @@ class InformationRequestAdmin(PolicyAdmin):
     @admin.action(description=_("Enviar las solicitudes seleccionadas a las dependencias"), permissions=["view"])
     def send_selected(self, request, queryset):
         for info_request in queryset.filter(state=RequestState.DRAFT):
+            locked = locked_ratings(info_request)
+            if locked:
+                self.message_user(
+                    request,
+                    _(
+                        "«%(request)s» no se envió: pregunta por calificaciones ya validadas (%(ratings)s), "
+                        "que la dependencia no podría responder. Quítelas de la solicitud o devuelva las "
+                        "calificaciones a borrador."
+                    )
+                    % {
+                        "request": info_request,
+                        "ratings": ", ".join(f"{r.agency.acronym} · {r.obligation.code}" for r in locked),
+                    },
+                    messages.ERROR,
+                )
+                continue
             try:
                 notified = send_request(info_request, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
@@ -202,7 +279,8 @@ class AnswerDocumentInline(StoredDocumentsInline):
 class AnswerAdmin(PolicyAdmin):
     """Submitted answers, read-only (drafts stay with the agency)."""
 
-    list_display = ["addressee", "obligation", "submitted_by", "submitted_at", "assessment"]
+    feminine = True  # Spanish messages say "la …"
+    list_display = ["addressee", "obligation", "submitted_by_name", "submitted_at", "assessment"]
     list_filter = ["addressee__request__cycle", "addressee__agency"]
     list_select_related = ["addressee__agency", "addressee__request", "obligation", "submitted_by", "assessment"]
     search_fields = ["text", "obligation__code", "addressee__agency__acronym"]
@@ -215,11 +293,12 @@ class AnswerAdmin(PolicyAdmin):
         "state",
         "assessment",
         "evidence",
-        "submitted_by",
+        "submitted_by_name",
         "submitted_at",
     ]
-    exclude = ["updated_by"]
+    exclude = ["updated_by", "submitted_by"]  # shown by full name (submitted_by_name)
     history_fields = ("text", "fact_date", "state", "submitted_by", "submitted_at")
+    submitted_by_name = person_column("submitted_by", _("enviada por"))
 
     def has_add_permission(self, request, *args):
         return False

@@ -16,6 +16,7 @@ The right of reply to a validated rating lives with the ratings (obligations.mod
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -83,6 +84,19 @@ class InformationRequest(models.Model):
         indexes = [
             # The reminder task: sent requests by due date.
             models.Index(fields=["state", "due_date"], name="request_state_due"),
+        ]
+        constraints = [
+            # An oficio number names its issuing area and year (CNDH/5/2026/001): the same number
+            # twice is the same letter. Blank while the number is not assigned yet.
+            models.UniqueConstraint(
+                Lower("reference"),
+                condition=~Q(reference=""),
+                name="request_unique_reference",
+                violation_error_message=_(
+                    "Ya hay una solicitud con ese número de oficio. Cada número (área emisora, año y "
+                    "consecutivo, p. ej. CNDH/5/2026/001) se usa una sola vez."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -302,6 +302,25 @@ def no_information_suggestions(cycle, today: date | None = None) -> set[tuple[in
     return suggestions
 
 
+def locked_ratings(info_request: InformationRequest) -> list[Assessment]:
+    """The ratings a request asks about (its agencies × its obligations) that are already validated,
+    or frozen by a published cycle: an answer about them can no longer become evidence. The
+    auditor sees them before sending; the liaison sees the same rule per answer
+    (Answer.edit_refusal)."""
+    if not info_request.pk:
+        return []
+    ratings = (
+        Assessment.objects.filter(
+            cycle_id=info_request.cycle_id,
+            agency__in=info_request.addressees.values("agency"),
+            obligation__in=info_request.obligations.all(),
+        )
+        .select_related("cycle", "agency", "obligation")
+        .order_by("agency__acronym", "obligation__code")
+    )
+    return [rating for rating in ratings if rating.is_locked]
+
+
 def suggests_no_information(assessment: Assessment, today: date | None = None) -> bool:
     """True when an overdue request asked this agency about this obligation without an answer."""
     return (assessment.agency_id, assessment.obligation_id) in no_information_suggestions(assessment.cycle, today)

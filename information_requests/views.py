@@ -18,7 +18,7 @@ from agencies import policy
 from information_requests.choices import AddresseeStatus, RequestState
 from information_requests.forms import AnswerForm
 from information_requests.models import Answer, AnswerDocument, RequestAddressee, RequestAttachment
-from information_requests.services import answer_for, save_answer
+from information_requests.services import answer_for, locked_ratings, save_answer
 from lib.downloads import attachment_response
 
 
@@ -58,6 +58,10 @@ def request_detail(request, pk):
     }
     obligations = info_request.obligations.order_by("code")
     items = [(obligation, answers.get(obligation.pk)) for obligation in obligations]
+    # Said on the list, before the liaison opens an answer: these ratings no longer take answers.
+    locked = {
+        rating.obligation_id for rating in locked_ratings(info_request) if rating.agency_id == addressee.agency_id
+    }
     return render(
         request,
         "information_requests/detail.html",
@@ -65,6 +69,7 @@ def request_detail(request, pk):
             "addressee": addressee,
             "info_request": info_request,
             "items": items,
+            "locked": locked,
             "attachments": info_request.attachments.all(),
             "indicators": info_request.indicators.order_by("code"),
             "status": addressee.status(),

@@ -45,6 +45,7 @@ from reports.open_data import (
     STATE_FACT_COLUMNS,
     agency_row,
     assessment_row,
+    former_names,
     obligation_row,
     public_agencies,
     public_assessments,
@@ -194,9 +195,15 @@ def cycles(request):
     return ReviewCycle.objects.published().order_by("-period_end", "slug"), cycle_row
 
 
+def agency_api_row(agency: Agency) -> dict:
+    """The open-data row plus the former names with their dates (rating rows name the agency as
+    it was called in the cycle's period: ``agency: "PGR"`` joins FGR through ``former_names``)."""
+    return {**agency_row(agency), "former_names": former_names(agency)}
+
+
 @_list_view
 def agencies(request):
-    """Agencies (the public catalogue of authorities)."""
+    """Agencies (the public catalogue of authorities); `q` also finds former acronyms and names."""
     _check_params(request, ("order", "kind", "commission_member", "q"))
     queryset = public_agencies()
     if order := _choice(request, "order", OrderOfGovernment.values):
@@ -206,8 +213,17 @@ def agencies(request):
     if (member := _boolean(request, "commission_member")) is not None:
         queryset = queryset.filter(commission_member=member)
     if q := request.GET.get("q", "").strip():
-        queryset = queryset.filter(Q(acronym__icontains=q) | Q(name_es__icontains=q) | Q(name_en__icontains=q))
-    return queryset.order_by("acronym", "pk"), agency_row
+        queryset = queryset.filter(
+            pk__in=Agency.objects.filter(
+                Q(acronym__icontains=q)
+                | Q(name_es__icontains=q)
+                | Q(name_en__icontains=q)
+                | Q(former_names__acronym__icontains=q)
+                | Q(former_names__name_es__icontains=q)
+                | Q(former_names__name_en__icontains=q)
+            ).values("pk")
+        )
+    return queryset.order_by("acronym", "pk"), agency_api_row
 
 
 @_list_view
@@ -426,7 +442,7 @@ def openapi_document(server_url: str) -> dict:
                     _param("order", "Orden de gobierno.", {"type": "string", "enum": list(OrderOfGovernment.values)}),
                     _param("kind", "Tipo de institución.", {"type": "string", "enum": list(AgencyKind.values)}),
                     _param("commission_member", "Integra la Comisión Intersecretarial.", {"type": "boolean"}),
-                    _param("q", "Busca en siglas y nombres."),
+                    _param("q", "Busca en siglas y nombres, vigentes o anteriores."),
                 ],
             ),
             "/obligations/": get(
@@ -520,7 +536,24 @@ def openapi_document(server_url: str) -> dict:
                     "type": "object",
                     "properties": _string_props(
                         AGENCY_COLUMNS,
-                        {"commission_member": {"type": "boolean"}, "active": {"type": "boolean"}},
+                        {
+                            "commission_member": {"type": "boolean"},
+                            "active": {"type": "boolean"},
+                            "former_names": {
+                                "type": "array",
+                                "description": "Nombres anteriores con sus fechas (une las evaluaciones por agency).",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "acronym": {"type": "string"},
+                                        "name_es": {"type": "string"},
+                                        "name_en": {"type": "string"},
+                                        "valid_from": {"type": "string", "format": "date", "nullable": True},
+                                        "valid_until": {"type": "string", "format": "date"},
+                                    },
+                                },
+                            },
+                        },
                     ),
                 },
                 "Obligation": {

@@ -249,15 +249,19 @@ def legal_bases(obligation_ids: Iterable[int]) -> dict[int, str]:
 
 
 def compute_rows_by_agency(
-    cycle, assessments: QuerySet, prev_qs: QuerySet | None, previous_cycle
+    cycle, assessments: QuerySet, prev_qs: QuerySet | None, previous_cycle, pending: QuerySet | None = None
 ) -> dict[int, tuple[dict, list]]:
     """{agency_id: (summary, rows)} for every agency with assessments in `assessments`; `prev_qs`:
     the (same agencies') assessments of the previous cycle, for trends. Rows are read as tuples
-    (no model instance per rating) and the legal basis once per obligation."""
-    return _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, {}, {})
+    (no model instance per rating) and the legal basis once per obligation. `pending`: assessments
+    of the same agencies the viewer may not see yet (a liaison before validation): counted as
+    pending (unrated) in the summary, without their status and without rows."""
+    return _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, {}, {}, pending)
 
 
-def _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, counts_out: dict, prev_counts_out: dict) -> dict:
+def _rows_by_agency(
+    cycle, assessments, prev_qs, previous_cycle, counts_out: dict, prev_counts_out: dict, pending=None
+) -> dict:
     """compute_rows_by_agency, also filling `counts_out` / `prev_counts_out` with the counts per
     agency, component and status of this and the previous cycle."""
     method = scoring.get_method(cycle.methodology_version)
@@ -272,6 +276,11 @@ def _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, counts_out: dic
     ):
         grouped[values[1]].append(values)
     bases = legal_bases({values[5] for items in grouped.values() for values in items})
+    unseen: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if pending is not None:
+        for agency_id, component in pending.order_by().values_list("agency_id", "obligation__component"):
+            unseen[agency_id][component] += 1
+            grouped.setdefault(agency_id, [])
 
     result = {}
     for agency_id, items in grouped.items():
@@ -280,6 +289,9 @@ def _rows_by_agency(cycle, assessments, prev_qs, previous_cycle, counts_out: dic
         for values in items:
             by_status = counts[values[9]]
             by_status[values[2]] = by_status.get(values[2], 0) + 1
+        for component, n in unseen.get(agency_id, {}).items():
+            by_status = counts[component]
+            by_status[scoring.UNRATED] = by_status.get(scoring.UNRATED, 0) + n
         trends = (
             scoring.obligation_trends({values[6]: values[2] for values in items}, before_statuses, method)
             if prev_method

@@ -39,7 +39,7 @@ def _back(request, job: ReportJob):
 @require_POST
 def request_report(request):
     """Create (or reuse) a report job. Form fields: kind, cycle (slug), agency (acronym,
-    for an agency report), language (es|en), next."""
+    for an agency report), language (es|en; by default the interface's), next."""
     user = request.user
     if any("\x00" in value for value in request.POST.values()):  # PostgreSQL refuses NUL in text: a 500
         raise Http404
@@ -49,7 +49,9 @@ def request_report(request):
     if kind == ReportKind.AGENCY:
         agency = get_object_or_404(Agency.objects.visible_to(user), acronym=request.POST.get("agency", ""))
     try:
-        job = jobs.request_report(user, kind, cycle, agency, language=request.POST.get("language", "es"))
+        job = jobs.request_report(
+            user, kind, cycle, agency, language=request.POST.get("language") or jobs.interface_language()
+        )
     except jobs.ReportNotAllowed:
         raise Http404 from None
     reused = getattr(job, "reused", False)

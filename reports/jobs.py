@@ -34,6 +34,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencies import policy
@@ -133,6 +134,12 @@ def data_fingerprint(kind: str, cycle, agency=None) -> str:
 
 
 # --- Requesting -----------------------------------------------------------------------
+
+
+def interface_language() -> str:
+    """The report language that matches the active interface language (en → en, else es): the
+    default of the request form and of a request that names none."""
+    return ReportLanguage.ENGLISH if (get_language() or "").startswith("en") else ReportLanguage.SPANISH
 
 
 def request_report(user, kind: str, cycle, agency=None, language: str = ReportLanguage.SPANISH) -> ReportJob:

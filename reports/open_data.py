@@ -46,7 +46,17 @@ ASSESSMENT_COLUMNS = [
     "status",
     "source",
 ]
-AGENCY_COLUMNS = ["acronym", "name_es", "name_en", "order", "kind", "parent", "commission_member", "active"]
+AGENCY_COLUMNS = [
+    "acronym",
+    "name_es",
+    "name_en",
+    "order",
+    "kind",
+    "parent",
+    "commission_member",
+    "active",
+    "former_acronyms",
+]
 OBLIGATION_COLUMNS = [
     "code",
     "title_es",
@@ -145,6 +155,10 @@ DICTIONARY = {
             "parent": _("Siglas de la dependencia superior (p. ej. SEGOB para el INM)."),
             "commission_member": _("true si integra la Comisión Intersecretarial."),
             "active": _("true si la dependencia sigue vigente."),
+            "former_acronyms": _(
+                "Siglas anteriores, separadas por «;» (p. ej. PGR para la FGR): unen esta fila con la columna "
+                "agency de las evaluaciones de ciclos anteriores. La API da además sus nombres y fechas."
+            ),
         },
     },
     "indicator_values": {
@@ -285,13 +299,34 @@ def agency_row(agency: Agency) -> dict:
         "parent": agency.parent.acronym if agency.parent_id else "",
         "commission_member": agency.commission_member,
         "active": agency.active,
+        "former_acronyms": "; ".join(former.acronym for former in agency.former_names.all()),  # prefetched
     }
+
+
+def former_names(agency: Agency) -> list[dict]:
+    """The agency's former names with their dates (prefetched, oldest first): how rating rows
+    that carry a former acronym (``agency: "PGR"``) join the agency (FGR)."""
+    return [
+        {
+            "acronym": former.acronym,
+            "name_es": former.name_es,
+            "name_en": former.name_en,
+            "valid_from": former.valid_from,
+            "valid_until": former.valid_until,
+        }
+        for former in agency.former_names.all()
+    ]
 
 
 def public_agencies() -> QuerySet:
     """Every agency: the catalogue of authorities is public (the policy's agency scope gives the
     anonymous nothing because it serves private pages; the portal shows published data of all)."""
-    return Agency.objects.with_commission_member().select_related("parent").order_by("acronym")
+    return (
+        Agency.objects.with_commission_member()
+        .select_related("parent")
+        .prefetch_related(Prefetch("former_names", queryset=AgencyName.objects.order_by("valid_until")))
+        .order_by("acronym")
+    )
 
 
 def obligation_row(obligation: Obligation) -> dict:

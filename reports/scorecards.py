@@ -149,12 +149,17 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user, *, with_evidence:
     else:
         visible = Assessment.objects.visible_to(user)
         previous = previous_cycle(cycle, user)
+        seen = visible.filter(cycle=cycle, agency=agency)
         card = _compute_agency(
             cycle,
             agency,
-            visible.filter(cycle=cycle, agency=agency),
+            seen,
             visible.filter(cycle=previous, agency=agency) if previous else None,
             previous,
+            # A liaison sees validated ratings only: the others still count, as pending.
+            pending=None
+            if policy.sees_unpublished(user)
+            else Assessment.objects.filter(cycle=cycle, agency=agency).exclude(pk__in=seen.values("pk")),
         )
         card.freezing = freezing
     if card._rows is not None:
@@ -288,8 +293,8 @@ def _as_queryset(agencies) -> QuerySet:
     return Agency.objects.filter(pk__in=[agency.pk for agency in agencies])
 
 
-def _compute_agency(cycle, agency, assessments: QuerySet, previous_qs, previous) -> AgencyScorecard:
-    per_agency = computing.compute_rows_by_agency(cycle, assessments, previous_qs, previous)
+def _compute_agency(cycle, agency, assessments: QuerySet, previous_qs, previous, pending=None) -> AgencyScorecard:
+    per_agency = computing.compute_rows_by_agency(cycle, assessments, previous_qs, previous, pending)
     if agency.pk in per_agency:
         summary, rows = per_agency[agency.pk]
     else:

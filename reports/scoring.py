@@ -109,9 +109,21 @@ class Summary:
     counts: Mapping[str, int] = field(default_factory=dict)  # per status (COUNTED)
 
     @property
+    def pending(self) -> int:
+        """Obligations not rated yet (drafts without a status): pending, not left out."""
+        return self.counts.get(UNRATED, 0)
+
+    @property
+    def coverage_base(self) -> int:
+        """The obligations coverage is measured over: the applicable ones plus the pending ones
+        (an unrated obligation is applicable until a rating says otherwise)."""
+        return self.applicable + self.pending
+
+    @property
     def coverage(self) -> float | None:
-        """Share of applicable obligations on which the agency gave information."""
-        return self.with_information / self.applicable if self.applicable else None
+        """Share of the applicable obligations (pending included) on which the agency gave
+        information: 1 informed rating and 4 pending ones is 20 %, never "1 of 1"."""
+        return self.with_information / self.coverage_base if self.coverage_base else None
 
     @property
     def no_information(self) -> int:
@@ -128,6 +140,8 @@ class Summary:
             "applicable": self.applicable,
             "with_information": self.with_information,
             "coverage": self.coverage,
+            "pending": self.pending,
+            "coverage_base": self.coverage_base,
             "no_information": self.no_information,
             "no_information_share": self.no_information_share,
             "counts": dict(self.counts),

@@ -22,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from agencies.choices import Role
-from compliance.admin import PolicyImportExportAdmin, PolicyInline, error_text
+from compliance.admin import (
+    AgencyFilter,
+    PolicyImportExportAdmin,
+    PolicyInline,
+    error_text,
+    person_column,
+    person_name,
+)
 from obligations import history, resources, services, workflow
 from obligations.forms import AssessmentForm, EvidenceForm, EvidenceInlineFormSet, ReturnToDraftForm, evidence_file_html
 from obligations.models import Assessment, Evidence, Obligation
@@ -41,7 +48,7 @@ class ReviewerFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("username")
         )
-        return [("none", _("Sin asignar"))] + [(str(u.pk), str(u.get_full_name() or u.username)) for u in users]
+        return [("none", _("Sin asignar"))] + [(str(u.pk), person_name(u)) for u in users]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -75,9 +82,9 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
         "description",
         ("file", "url"),
         ("source_reference", "confidential"),
-        ("submitted_by", "created_at"),
+        ("submitted_by_name", "created_at"),
     ]
-    readonly_fields = ["period_badge", "submitted_by", "created_at", "file_link"]
+    readonly_fields = ["period_badge", "submitted_by_name", "created_at", "file_link"]
     verbose_name_plural = _("evidencias (las fechadas fuera del periodo se conservan pero no cuentan)")
 
     def get_queryset(self, request):
@@ -90,6 +97,8 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
         # Read-only rows: never the storage path, always the permission-checked download.
         return [("file_link", "url") if f == ("file", "url") else f for f in fields]
 
+    submitted_by_name = person_column("submitted_by", _("aportada por"))
+
     @admin.display(description=_("archivo"))
     def file_link(self, obj):
         return evidence_file_html(obj)
@@ -101,26 +110,27 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(PolicyImportExportAdmin):
+    feminine = True  # Spanish messages say "la …"
     resource_classes = [resources.AssessmentResource]
     form = AssessmentForm
     inlines = [EvidenceInline]
     change_form_template = "admin/obligations/assessment/change_form.html"
+    # Readable at 1366 px: the cycle is a filter (and the title of a filtered list), the
+    # validator is on the rating's page; keys never wrap (admin.css), titles are shortened.
     list_display = [
         "obligation_code",
         "obligation_title",
         "agency",
-        "cycle",
         "status",
         "workflow_state",
-        "reviewer",
-        "validator",
+        "reviewer_name",
         "evidence_counts",
     ]
     list_display_links = ["obligation_code", "obligation_title"]
     list_select_related = ["cycle", "agency", "obligation", "reviewer", "validator"]
     list_filter = [
         "cycle",
-        "agency",
+        AgencyFilter,
         "obligation__component",
         "obligation__level",
         "status",
@@ -140,9 +150,9 @@ class AssessmentAdmin(PolicyImportExportAdmin):
         "agency",
         "obligation",
         "workflow_state",
-        "reviewer",
+        "reviewer_name",
         "submitted_at",
-        "validator",
+        "validator_name",
         "validated_at",
         "return_reason",
         "version",
@@ -155,8 +165,8 @@ class AssessmentAdmin(PolicyImportExportAdmin):
             {
                 "fields": [
                     ("workflow_state", "version"),
-                    ("reviewer", "submitted_at"),
-                    ("validator", "validated_at"),
+                    ("reviewer_name", "submitted_at"),
+                    ("validator_name", "validated_at"),
                     "return_reason",
                 ]
             },
@@ -200,7 +210,10 @@ class AssessmentAdmin(PolicyImportExportAdmin):
     @admin.display(description=_("obligación"), ordering="obligation__title_es")
     def obligation_title(self, obj):
         title = obj.obligation.title
-        return title if len(title) <= 90 else title[:87] + "…"
+        return title if len(title) <= 70 else title[:67] + "…"
+
+    reviewer_name = person_column("reviewer", _("evaluador(a)"))
+    validator_name = person_column("validator", _("validador(a)"))
 
     @admin.display(description=_("evidencias (en periodo / total)"))
     def evidence_counts(self, obj):

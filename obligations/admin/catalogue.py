@@ -43,6 +43,7 @@ class ProvisionVersionInline(PolicyInline, admin.TabularInline):
 
 @admin.register(Provision)
 class ProvisionAdmin(PolicyImportExportAdmin):
+    feminine = True  # Spanish messages say "la …"
     resource_classes = [resources.ProvisionResource]
     list_display = ["citation", "instrument", "article", "fraction", "transitory", "source"]
     list_select_related = ["instrument"]
@@ -67,6 +68,7 @@ class IndicatorInline(PolicyInline, admin.StackedInline):
 
 @admin.register(Obligation)
 class ObligationAdmin(PolicyImportExportAdmin):
+    feminine = True  # Spanish messages say "la …"
     resource_classes = [resources.ObligationResource]
     list_display = ["code", "title_es", "component", "level", "origin", "legal_basis_display", "basis_confidence"]
     list_filter = ["origin", "basis_confidence", "component", "level", "agencies"]
@@ -105,6 +107,7 @@ class FollowUpInline(PolicyInline, admin.TabularInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     list_display = ["code", "issuer", "paragraph", "prioritized", "issued_on"]
     list_filter = ["issuer", "prioritized", "addressees"]
     search_fields = ["code", "text_es", "text_en", "paragraph"]

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin import PolicyAdmin
+from compliance.admin import PolicyAdmin, person_column
 from obligations import history, services, workflow
 from obligations.admin.assessments import period_badge_html
 from obligations.forms import EvidenceForm, evidence_file_html
@@ -19,6 +19,7 @@ LOCKED_READONLY = ["kind", "fact_date", "title", "description", "url", "source_r
 
 @admin.register(Evidence)
 class EvidenceAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     form = EvidenceForm
     list_display = [
         "title",
@@ -28,7 +29,7 @@ class EvidenceAdmin(PolicyAdmin):
         "period_badge",
         "confidential",
         "short_sha256",
-        "submitted_by",
+        "submitted_by_name",
         "download",
     ]
     list_select_related = ["assessment__cycle", "assessment__agency", "assessment__obligation", "submitted_by"]
@@ -42,7 +43,7 @@ class EvidenceAdmin(PolicyAdmin):
         "content_type",
         "size",
         "sha256",
-        "submitted_by",
+        "submitted_by_name",
         "provided_by_agency",
         "created_at",
         "file_link",
@@ -58,9 +59,10 @@ class EvidenceAdmin(PolicyAdmin):
         "url",
         "source_reference",
         "confidential",
-        ("submitted_by", "provided_by_agency", "created_at"),
+        ("submitted_by_name", "provided_by_agency", "created_at"),
     ]
     history_fields = history.EVIDENCE_FIELDS
+    submitted_by_name = person_column("submitted_by", _("aportada por"))
 
     def has_add_permission(self, request):
         return False  # evidence is added from its assessment's page

@@ -72,6 +72,7 @@ class StateFactInline(PolicyInline, admin.StackedInline):
 
 @admin.register(State)
 class StateAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     list_display = ["code", "short_name", "abbreviation", "prosecutor", "tile_row", "tile_column"]
     list_select_related = ["prosecutor"]
     search_fields = ["code", "name", "short_name", "abbreviation"]
@@ -96,6 +97,7 @@ class RecurringAskLinkInline(PolicyInline, admin.TabularInline):
 
 @admin.register(RecurringAsk)
 class RecurringAskAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     list_display = ["code", "title_es", "first_year"]
     search_fields = ["code", "title_es", "title_en", "summary_es", "links__recommendation__code"]
     inlines = [RecurringAskLinkInline]

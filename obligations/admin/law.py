@@ -17,6 +17,7 @@ from obligations.models import Duty, DutyAssignment, DutyBearer, Obligation, Pro
 
 @admin.register(ProvisionVersion)
 class ProvisionVersionAdmin(PolicyImportExportAdmin):
+    feminine = True  # Spanish messages say "la …"
     resource_classes = [resources.ProvisionVersionResource]
     list_display = ["provision", "valid_from", "valid_until", "amended_by", "wording_known", "repealed", "inferred"]
     list_select_related = ["provision__instrument", "amended_by"]
@@ -117,6 +118,7 @@ class DutyAdmin(PolicyImportExportAdmin):
 
 @admin.register(CommissionMembership)
 class CommissionMembershipAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     list_display = ["agency", "law_name", "fraction", "role", "valid_from", "valid_until", "inferred"]
     list_select_related = ["agency"]
     list_filter = ["role", "inferred", "fraction_inferred"]

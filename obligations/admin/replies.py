@@ -5,7 +5,7 @@ agencies on the site and never deleted."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin import PolicyAdmin, StoredDocumentsInline
+from compliance.admin import PolicyAdmin, StoredDocumentsInline, person_column
 from obligations.forms import ReplyAnswerAdminForm
 from obligations.models import Reply, ReplyDocument
 from obligations.replies import answer_reply
@@ -32,23 +32,34 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 @admin.register(Reply)
 class ReplyAdmin(PolicyAdmin):
+    feminine = True  # Spanish messages say "la …"
     form = ReplyAnswerAdminForm
-    list_display = ["assessment", "status_at_filing", "filed_by", "filed_at", "outcome", "answered_at"]
+    list_display = ["assessment", "status_at_filing", "filed_by_name", "filed_at", "outcome", "answered_at"]
     list_filter = [AnsweredFilter, "assessment__cycle", "assessment__agency"]
     list_select_related = ["assessment__cycle", "assessment__agency", "assessment__obligation", "filed_by"]
     inlines = [ReplyDocumentInline]
-    readonly_fields = ["assessment", "text", "status_at_filing", "filed_by", "filed_at", "answered_by", "answered_at"]
+    readonly_fields = [
+        "assessment",
+        "text",
+        "status_at_filing",
+        "filed_by_name",
+        "filed_at",
+        "answered_by_name",
+        "answered_at",
+    ]
     fieldsets = [
         (
             _("Réplica de la dependencia"),
-            {"fields": ["assessment", "status_at_filing", "text", "filed_by", "filed_at"]},
+            {"fields": ["assessment", "status_at_filing", "text", "filed_by_name", "filed_at"]},
         ),
         (
             _("Respuesta del equipo auditor"),
-            {"fields": ["outcome", "new_status", "response", "answered_by", "answered_at"]},
+            {"fields": ["outcome", "new_status", "response", "answered_by_name", "answered_at"]},
         ),
     ]
     history_fields = ("text", "outcome", "response", "new_status", "answered_by", "answered_at")
+    filed_by_name = person_column("filed_by", _("presentada por"))
+    answered_by_name = person_column("answered_by", _("respondida por"))
 
     def has_add_permission(self, request, *args):
         return False  # replies are filed by the agencies on the site

@@ -30,6 +30,7 @@ def report_request_panel(context, cycle, agency=None):
         "cycle": cycle,
         "agency": agency,
         "languages": ReportLanguage.choices,
+        "default_language": jobs.interface_language(),
         "latest": job_payload(latest) if latest else None,
         "next": request.get_full_path() if request else "",
         "csrf_token": context.get("csrf_token"),

@@ -148,7 +148,10 @@ def test_renamed_agency_shows_the_name_of_the_period(client, secretariado, cycle
     assert "Procuraduría General de la República" in body and "hoy FGR" in body
     client.force_login(secretariado)
     scorecard = client.get(reverse("reports:agency_scorecard", args=["FGR"]), {"ciclo": "cndh-2019"})
-    assert "En el periodo evaluado: PGR" in scorecard.content.decode()
+    assert (
+        '<h1><span class="acronym">PGR</span> · Procuraduría General de la República '
+        '<span class="today-name">(hoy FGR)</span></h1>'
+    ) in scorecard.content.decode()
 
 
 def test_national_chart_has_its_table(client, secretariado, cycles):
