@@ -204,6 +204,15 @@ def _fingerprint_current(job):
     ReportJob.objects.filter(pk=job.pk).update(data_fingerprint=fingerprint)
 
 
+def sep_report_request(answer: Outcome) -> dict:
+    """Who may request SEP's report of the published cycle: its liaison, the secretariat and staff."""
+    return roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=answer, secretariat=answer, auditor=answer, superuser=answer)
+
+
+def SEP_PUBLISHED_REPORT(w):  # noqa: N802 - a constant-like POST body builder
+    return {"kind": "agency", "cycle": "mx-publicado", "agency": "SEP", "language": "es"}
+
+
 def _pk(key):
     return lambda w: {"pk": w.extra[key].pk}
 
@@ -310,16 +319,16 @@ RULES: dict[str, list[Case]] = {
         # report of the same (published, unchanged) data.
         Case(
             "SEP-published",
-            roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=QUEUED, secretariat=QUEUED, auditor=QUEUED, superuser=QUEUED),
+            sep_report_request(QUEUED),
             method="post",
-            data=lambda w: {"kind": "agency", "cycle": "mx-publicado", "agency": "SEP", "language": "es"},
+            data=SEP_PUBLISHED_REPORT,
             headers=JSON,
         ),
         Case(
             "SEP-published-unchanged",
-            roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=REUSED, secretariat=REUSED, auditor=REUSED, superuser=REUSED),
+            sep_report_request(REUSED),
             method="post",
-            data=lambda w: {"kind": "agency", "cycle": "mx-publicado", "agency": "SEP", "language": "es"},
+            data=SEP_PUBLISHED_REPORT,
             headers=JSON,
             setup=lambda w: _fingerprint_current(w.jobs[("published", "SEP")]),
         ),
@@ -339,9 +348,9 @@ RULES: dict[str, list[Case]] = {
         ),
         Case(
             "SEP-published-form",  # without JavaScript: back to `next`, or home when it is missing
-            roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=HOME, secretariat=HOME, auditor=HOME, superuser=HOME),
+            sep_report_request(HOME),
             method="post",
-            data=lambda w: {"kind": "agency", "cycle": "mx-publicado", "agency": "SEP", "language": "es"},
+            data=SEP_PUBLISHED_REPORT,
         ),
     ],
     "report_jobs:status": [],  # filled below (job_cases)
@@ -788,11 +797,14 @@ def _rating_form(key, **fields):
 def _frozen(label, obj_fn, state, change_data):
     """The admin's change and delete of a record the rules freeze: staff get 403 (no route
     writes it), everyone else the admin's login page; nothing changes."""
-    refused = roles(ADMIN_LOGIN, auditor=FORBIDDEN, superuser=FORBIDDEN)
     return [
-        Write(f"change-{label}", lambda w: _admin_url(obj_fn(w), "change"), refused, state, data=change_data),
+        Write(f"change-{label}", lambda w: _admin_url(obj_fn(w), "change"), ADMIN_NOBODY, state, data=change_data),
         Write(
-            f"delete-{label}", lambda w: _admin_url(obj_fn(w), "delete"), refused, state, data=lambda w: {"post": "yes"}
+            f"delete-{label}",
+            lambda w: _admin_url(obj_fn(w), "delete"),
+            ADMIN_NOBODY,
+            state,
+            data=lambda w: {"post": "yes"},
         ),
     ]
 
@@ -867,11 +879,7 @@ WRITES: list[Write] = [
     Write(
         "submit-draft",  # "Guardar y enviar a validación" on INM's draft (a complete rating)
         _change_page(("open", "INM")),
-        roles(
-            ADMIN_LOGIN,
-            auditor=redirect_to(_change_page(("open", "INM"))),
-            superuser=redirect_to(_change_page(("open", "INM"))),
-        ),
+        admin_staff(redirect_to(_change_page(("open", "INM")))),
         _assessment_state(("open", "INM")),
         data=_rating_form(("open", "INM"), status="not_complied", rationale="Sin programa.", _workflow="submit"),
         changes=WORKFLOW_STAFF,
@@ -879,7 +887,7 @@ WRITES: list[Write] = [
     Write(
         "validate-via-change-form",  # a submitted rating is read-only: its form cannot carry a transition
         _change_page(("open", "INM")),
-        roles(ADMIN_LOGIN, auditor=FORBIDDEN, superuser=FORBIDDEN),
+        ADMIN_NOBODY,
         _assessment_state(("open", "INM")),
         data=_rating_form(("open", "INM"), _workflow="validate"),
         setup=_set_assessment(("open", "INM"), workflow_state="submitted"),
@@ -887,11 +895,7 @@ WRITES: list[Write] = [
     Write(
         "validate-submitted",  # the auditor rated it: only someone else validates (the page says why)
         lambda w: _admin_url(w.assessments[("open", "INM")], "validate"),
-        roles(
-            ADMIN_LOGIN,
-            auditor=redirect_to(_change_page(("open", "INM"))),
-            superuser=redirect_to(_change_page(("open", "INM"))),
-        ),
+        admin_staff(redirect_to(_change_page(("open", "INM")))),
         _assessment_state(("open", "INM")),
         changes=("superuser",),
         setup=_set_assessment(("open", "INM"), workflow_state="submitted"),
@@ -899,11 +903,7 @@ WRITES: list[Write] = [
     Write(
         "return-validated",
         lambda w: _admin_url(w.assessments[("open", "SEP")], "return"),
-        roles(
-            ADMIN_LOGIN,
-            auditor=redirect_to(_change_page(("open", "SEP"))),
-            superuser=redirect_to(_change_page(("open", "SEP"))),
-        ),
+        admin_staff(redirect_to(_change_page(("open", "SEP")))),
         _assessment_state(("open", "SEP")),
         data=lambda w: {"reason": "Falta el oficio de respuesta."},
         changes=WORKFLOW_STAFF,
@@ -911,7 +911,7 @@ WRITES: list[Write] = [
     Write(
         "return-published",  # a published cycle is read-only: the form shows the reason again
         lambda w: _admin_url(w.assessments[("published", "SEP")], "return"),
-        roles(ADMIN_LOGIN, auditor=OK, superuser=OK),
+        ADMIN_PAGE,
         _assessment_state(("published", "SEP")),
         data=lambda w: {"reason": "Falta el oficio de respuesta."},
     ),
