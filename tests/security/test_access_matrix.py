@@ -422,6 +422,8 @@ RULES: dict[str, list[Case]] = {
     "api:state_facts": [Case("list", PUBLIC)],
     "api:recommendation_links": [Case("list", PUBLIC)],
     # --- the sources' figures, the states and the recommendations register: reference data, public
+    # --- checking a printed report against the system: public (reports/public_views.py)
+    "verify": [Case("form", PUBLIC)],
     "figures:national": [Case("page", PUBLIC)],
     "figures:agency": [
         Case("SEP", PUBLIC, kwargs=lambda w: {"acronym": "SEP"}),
