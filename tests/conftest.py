@@ -75,6 +75,15 @@ def make_user(django_user_model, username, role=None, agencies=(), **extra):
 
 
 @pytest.fixture
+def media(tmp_path):
+    """A private, empty MEDIA_ROOT for the test (every file field's storage points there)."""
+    from tests.support import private_media
+
+    with private_media(tmp_path / "media") as path:
+        yield path
+
+
+@pytest.fixture
 def sep(db):
     from agencies.models import Agency
 

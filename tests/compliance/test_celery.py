@@ -2,22 +2,13 @@
 The worker on the local broker (no CELERY_BROKER_URL) is exercised by test_run_dev.py."""
 
 import os
-import time
 import uuid
 
 import pytest
 
 from reports.models import WorkerHeartbeat
 from reports.tasks import heartbeat
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+from tests.support import wait_for
 
 
 @pytest.mark.worker
@@ -25,7 +16,7 @@ def wait_for(predicate, timeout=20.0):
 def test_a_task_round_trips_through_a_real_worker_on_redis(real_worker):
     token = uuid.uuid4().hex
     heartbeat.delay(token)
-    assert wait_for(lambda: WorkerHeartbeat.objects.filter(token=token).exists())
+    wait_for(lambda: WorkerHeartbeat.objects.filter(token=token).exists(), 20, what="the heartbeat row")
     beat = WorkerHeartbeat.objects.get(token=token)
     assert beat.eager is False
 

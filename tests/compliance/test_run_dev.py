@@ -7,12 +7,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 UNSET = ("DATABASE_URL", "CELERY_BROKER_URL", "MEDIA_ROOT", "LOCAL_BROKER_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE", "PORT")
@@ -54,15 +55,6 @@ def processes_with(marker: str) -> dict[int, str]:
     return found
 
 
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
-
-
 def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -101,8 +93,9 @@ def run_dev(project):
 
 def started(run_dev) -> None:
     process, port, marker, log_path = run_dev
-    assert wait_until(lambda: answers(f"http://127.0.0.1:{port}/health/"), 90), log_path.read_text()[-3000:]
-    assert wait_until(lambda: "ready." in log_path.read_text(), 60), log_path.read_text()[-3000:]  # celery@… ready.
+    tail = lambda: log_path.read_text()[-3000:]  # noqa: E731
+    wait_for(lambda: answers(f"http://127.0.0.1:{port}/health/"), 90, 0.2, tail)
+    wait_for(lambda: "ready." in log_path.read_text(), 60, 0.2, tail)  # celery@… ready.
     commands = processes_with(marker).values()
     assert any("runserver" in c for c in commands)
     assert sum("celery" in c and "worker" in c for c in commands) >= 3  # main, pool process, beat
@@ -129,7 +122,7 @@ def test_a_task_runs_in_the_worker_beside_the_server_and_ctrl_c_stops_both(proje
 
     process.send_signal(signal.SIGINT)  # Ctrl-C
     assert process.wait(timeout=60) == 130
-    assert wait_until(lambda: not processes_with(marker), 5), processes_with(marker)
+    wait_for(lambda: not processes_with(marker), 5, 0.2, lambda: processes_with(marker))
     log = log_path.read_text()
     assert "Warm shutdown" in log  # the worker was asked to finish its work, not killed
 
@@ -139,4 +132,4 @@ def test_a_killed_supervisor_leaves_no_worker_behind(run_dev):
     started(run_dev)
     process.kill()  # SIGKILL: no chance to clean up; the kernel tells the children (PR_SET_PDEATHSIG)
     process.wait(timeout=10)
-    assert wait_until(lambda: not processes_with(marker), 60), processes_with(marker)
+    wait_for(lambda: not processes_with(marker), 60, 0.2, lambda: processes_with(marker))

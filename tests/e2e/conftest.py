@@ -133,8 +133,8 @@ def journey_world(tmp_path):
     from obligations.choices import Component, Level, Status, WorkflowState
     from obligations.models import Assessment, Obligation
     from reports.models import ReportJob
-    from tests.security.storage import private_media
     from tests.security.world import build_world
+    from tests.support import private_media
 
     with private_media(tmp_path / "media"):
         world = build_world()

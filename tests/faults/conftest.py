@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import redis_url, service_unavailable
+from tests.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,16 +45,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.05, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _pings(port: int) -> bool:
@@ -207,11 +198,3 @@ def purged_broker(celery_app):
     with celery_app.connection_for_write(url) as conn:
         conn.default_channel.client.flushdb()
     return url
-
-
-@pytest.fixture
-def media(tmp_path):
-    from tests.security.storage import private_media
-
-    with private_media(tmp_path / "media") as path:
-        yield path

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.faults.conftest import broker, wait_for
-from tests.security.storage import files_under, private_media
+from tests.faults.conftest import broker
 from tests.security.world import build_world
+from tests.support import files_under, private_media, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 

@@ -51,12 +51,6 @@ def make_request(cycle, agencies, obligations, *, by=None, due_date=None, title=
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def cycle(db):
     return make_cycle()
 
@@ -87,4 +81,4 @@ def addressee_of(info_request, agency):
     return info_request.addressees.get(agency=agency)
 
 
-__all__ = ["media", "cycle", "obligations", "sent_request"]  # the fixtures
+__all__ = ["cycle", "obligations", "sent_request"]  # the fixtures

@@ -1,10 +1,10 @@
 """Reminders: 5 and 1 business days before the due date and the day after; one per stage."""
 
-import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery.signals import task_postrun
 
 from information_requests.choices import ReminderStage
 from information_requests.models import ReminderSent
@@ -12,6 +12,7 @@ from information_requests.services import reminder_stage, save_answer, send_due_
 from information_requests.tasks import send_reminders as send_request_reminders
 from tests.information_requests.fixtures import *  # noqa: F403 (fixtures)
 from tests.information_requests.fixtures import addressee_of, make_request
+from tests.support import wait_for
 
 pytestmark = pytest.mark.django_db
 MX = ZoneInfo("America/Mexico_City")
@@ -148,11 +149,16 @@ def test_a_real_worker_sends_the_reminders_once(
     info_request = make_request(cycle, [sep], obligations, due_date=yesterday)
     send_request(info_request, by=auditora)
     mailoutbox.clear()
-    send_request_reminders.delay()
-    send_request_reminders.delay()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not ReminderSent.objects.exists():
-        time.sleep(0.2)
-    time.sleep(1)  # let the second task finish too
+    finished = set()
+
+    def record(sender=None, task_id=None, **kwargs):
+        finished.add(task_id)
+
+    task_postrun.connect(record, weak=False)  # the worker is a thread of this process: its signals reach us
+    try:
+        deliveries = {send_request_reminders.delay().id, send_request_reminders.delay().id}
+        wait_for(lambda: deliveries <= finished, 30, what="both deliveries of the task to finish")
+    finally:
+        task_postrun.disconnect(record)
     assert list(ReminderSent.objects.values_list("stage", flat=True)) == ["overdue"]
     assert len(mailoutbox) == 1

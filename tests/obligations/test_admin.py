@@ -22,14 +22,9 @@ from tests.obligations.workflow_factories import (
     upload,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]  # media: tests/conftest.py
 
 CHANGELIST = reverse("admin:obligations_assessment_changelist")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.fixture

@@ -171,7 +171,8 @@ def test_tip_2025_thirty_states_facts_name_no_state():
         and f["topic"] in (FactTopic.SPECIALISED_UNIT, FactTopic.LEGISLATION)
     ]
     for code in ("CTX-ENTIDADES-FISCALIA-ESPECIALIZADA", "CTX-ENTIDADES-LEY-TRATA"):
-        assert all("state" not in v for c, v in VALUES if c == code)
+        values = [v for c, v in VALUES if c == code]
+        assert values and all("state" not in v for v in values), code
 
 
 def test_every_state_has_at_least_one_sourced_fact_and_cndh_asked_all_32():

@@ -46,15 +46,20 @@ def test_every_cndh_paragraph_cited_exists():
 
 
 def test_every_inference_is_flagged_and_explained():
+    inferred = warned = unread = 0  # the data has each kind: the checks below must not pass on nothing
     for where, item in rows_of_the_law_data():
         if item.get("inferred") or item.get("agency_inferred"):
+            inferred += 1
             assert (item.get("inferred_note") or item.get("note", "")).strip(), where
         for flag in ("inferred_note", "note"):
             if "⚠" in item.get(flag, "") and "commission_memberships" not in where:
+                warned += 1
                 assert item.get("inferred") or item.get("agency_inferred") or item.get("fraction_inferred"), where
     for provision, version in VERSIONS:
         if not version["wording_known"] and version["paraphrase_es"]:
+            unread += 1
             assert version["inferred"], provision  # a paraphrase of wording nobody read is an inference
+    assert inferred and warned and unread, (inferred, warned, unread)
 
 
 def test_every_flag_of_the_notes_is_kept():
@@ -62,17 +67,21 @@ def test_every_flag_of_the_notes_is_kept():
     the bearer's agency mapping."""
     bearers = {b["code"]: b for b in LAW["bearers"]}
     duties = [d for d in LAW["duties"] if d["instrument"] == "LGPSEDMTP"]
+    checked = 0
     for row, duty in zip(duty_rows(), duties, strict=True):
         text = " ".join(row)
         if "⚠" not in text and "inferid" not in text and "implícito" not in text:
             continue
+        checked += 1
         flagged = (
             duty.get("inferred")
             or any(a.get("inferred") for a in duty["bearers"])
             or any(bearers[a["bearer"]].get("agency_inferred") for a in duty["bearers"])
         )
         assert flagged, duty["code"]
-    assert all(d.get("inferred") for d in LAW["duties"] if d["instrument"] == "RLGPSEDMTP")
+    assert checked  # the notes do flag rows: a parser that found none would pass vacuously
+    regulation = [d for d in LAW["duties"] if d["instrument"] == "RLGPSEDMTP"]
+    assert regulation and all(d.get("inferred") for d in regulation)
 
 
 def test_the_paraphrases_are_the_notes_own_words():

@@ -9,12 +9,7 @@ from obligations import services
 from obligations.models import Assessment, ReviewCycle
 from tests.obligations.workflow_factories import add_file_evidence, make_catalogue, open_test_cycle, rate
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]  # media: tests/conftest.py
 
 
 def test_open_cycle_creates_one_draft_per_responsible_agency_and_obligation(auditora, sep, inm):

@@ -113,18 +113,6 @@ def build_cycle(agencies, *, slug="cndh-2019-prueba", published=True, obligation
     return cycle
 
 
-def use_media_root(path, settings, monkeypatch):
-    """Point MEDIA_ROOT and the report files' storage (built at import) at `path`."""
-    from reports.models import ReportJob
-
-    settings.MEDIA_ROOT = path
-    storage = ReportJob._meta.get_field("file").storage
-    monkeypatch.setattr(storage, "_location", str(path))
-    for cached in ("base_location", "location"):
-        storage.__dict__.pop(cached, None)
-    return path
-
-
 def pdf_text(content: bytes) -> str:
     import io
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reports import jobs
 from reports.models import JobState, ReportJob, ReportKind
-from tests.reports.report_fixtures import build_cycle, use_media_root
+from tests.reports.report_fixtures import build_cycle
 
 
 @pytest.fixture
@@ -33,9 +33,7 @@ def done(job, fingerprint):
     return job
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path, monkeypatch):
-    return use_media_root(tmp_path / "media", settings, monkeypatch)
+pytestmark = pytest.mark.usefixtures("media")  # a private MEDIA_ROOT (tests/conftest.py)
 
 
 @pytest.mark.django_db

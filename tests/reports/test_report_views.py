@@ -6,14 +6,12 @@ from django.utils import timezone
 
 from reports import jobs
 from reports.models import JobState, ReportJob, ReportKind
-from tests.reports.report_fixtures import build_cycle, use_media_root
+from tests.reports.report_fixtures import build_cycle
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path, monkeypatch):
-    return use_media_root(tmp_path / "media", settings, monkeypatch)
+pytestmark = pytest.mark.usefixtures("media")  # a private MEDIA_ROOT (tests/conftest.py)
 
 
 @pytest.fixture
@@ -119,8 +117,22 @@ def test_a_liaison_gets_their_own_agency_report(client, enlace_sep, cycle, sep, 
     job = finished_job(cycle, sep)
     client.force_login(enlace_sep)
     assert client.get(reverse("report_jobs:download", args=[job.pk])).status_code == 200
+    # The finished report was built from other data (its fingerprint is not today's): a new job.
     response = client.post(reverse("report_jobs:request"), request_data(cycle, "SEP"), **JSON)
-    assert response.status_code in (200, 202)
+    assert response.status_code == 202
+    assert response.json()["id"] != job.pk and response.json()["reused"] is False
+    assert ReportJob.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_report_of_unchanged_published_data_is_reused(client, enlace_sep, cycle, sep, sent):
+    job = finished_job(cycle, sep)
+    ReportJob.objects.filter(pk=job.pk).update(data_fingerprint=jobs.data_fingerprint(ReportKind.AGENCY, cycle, sep))
+    client.force_login(enlace_sep)
+    response = client.post(reverse("report_jobs:request"), request_data(cycle, "SEP"), **JSON)
+    assert response.status_code == 200
+    assert response.json()["id"] == job.pk and response.json()["reused"] is True
+    assert ReportJob.objects.count() == 1 and sent == []
 
 
 @pytest.mark.django_db

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -17,19 +16,10 @@ from django.utils import timezone
 from reports import jobs
 from reports.models import JobState, ReportJob, ReportKind
 from tests.conftest import redis_url
-from tests.reports.report_fixtures import KNOWN_BASIS, KNOWN_CODE, build_cycle, pdf_text, use_media_root
+from tests.reports.report_fixtures import KNOWN_BASIS, KNOWN_CODE, build_cycle, pdf_text
+from tests.support import wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def wait_for(predicate, timeout=60.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return None
 
 
 def job_state(job_id):
@@ -60,11 +50,6 @@ def role_groups(transactional_db):
 
     for role in Role.values:
         Group.objects.get_or_create(name=role)
-
-
-@pytest.fixture
-def media(settings, tmp_path, monkeypatch):
-    return use_media_root(tmp_path / "media", settings, monkeypatch)
 
 
 @pytest.mark.worker
@@ -196,9 +181,13 @@ def _publish(job, queue: str) -> None:
 
 
 def _wait_running(job, worker):
-    running = wait_for(lambda: job_state(job.pk) if job_state(job.pk).state == JobState.RUNNING else None, timeout=90)
-    assert running is not None, worker.stderr.read1().decode() if worker.poll() is not None else "no worker"
-    return running
+    return wait_for(
+        lambda: job_state(job.pk) if job_state(job.pk).state == JobState.RUNNING else None,
+        90,
+        what=lambda: (
+            "the job to run: " + (worker.stderr.read1().decode() if worker.poll() is not None else "no worker")
+        ),
+    )
 
 
 def _wait_finished(job, timeout=120):
@@ -265,7 +254,7 @@ def test_a_job_survives_its_worker_process_being_killed(celery_app, secretariado
         running = _wait_running(job, worker)
         pid = int(running.worker.rsplit(":", 1)[1])
         assert pid != worker.pid  # the pool process, not the supervisor
-        time.sleep(0.5)  # well inside the render
+        wait_for(lambda: job_state(job.pk).progress >= 5, 60, what="the task to gather its data")  # inside the task
         os.kill(pid, signal.SIGKILL)
 
         done = _wait_finished(job)
@@ -311,7 +300,7 @@ def test_a_job_survives_its_whole_worker_being_killed(celery_app, secretariado, 
     try:
         _publish(job, queue)
         running = _wait_running(job, first)
-        time.sleep(0.5)
+        wait_for(lambda: job_state(job.pk).progress >= 5, 60, what="the task to gather its data")  # inside the task
         os.killpg(first.pid, signal.SIGKILL)  # no warm shutdown, no chance to give the message back
         first.wait(timeout=10)
         assert job_state(job.pk).state == JobState.RUNNING  # nobody is working on it now

@@ -1,14 +1,6 @@
 import pytest
 
-from tests.security.storage import private_media
 from tests.security.world import build_world
-
-
-@pytest.fixture
-def media(tmp_path):
-    """A private, empty MEDIA_ROOT for the test (every FileField's storage points there)."""
-    with private_media(tmp_path / "media") as path:
-        yield path
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +9,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     runs in a savepoint of it (pytest-django's `db`)."""
     from django.db import transaction
 
-    from tests.security.storage import private_media
+    from tests.support import private_media
 
     with private_media(tmp_path_factory.mktemp("matrix-media")), django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -39,13 +31,16 @@ def pytest_terminal_summary(terminalreporter):
     outcomes = {}
     for status in ("passed", "failed", "error", "skipped"):
         outcomes[status] = sum(
-            1 for rep in terminalreporter.stats.get(status, []) if "test_access_matrix.py::test_cell" in rep.nodeid
+            1
+            for rep in terminalreporter.stats.get(status, [])
+            if "test_access_matrix.py::test_cell" in rep.nodeid or "test_access_matrix.py::test_write" in rep.nodeid
         )
     if not any(outcomes.values()):
         return
     roles = len(module.ROLES)
     terminalreporter.write_line(
         f"access matrix: {len(module.ENDPOINTS)} URL patterns -> {len(module.CELLS) // roles} concrete URLs "
-        f"x {roles} roles = {len(module.CELLS)} cells "
+        f"x {roles} roles = {len(module.CELLS)} cells, + {len(module.WRITES)} write actions x {roles} roles = "
+        f"{len(module.WRITE_CELLS)} write cells "
         f"({outcomes['passed']} passed, {outcomes['failed']} failed, {outcomes['error']} errors)"
     )

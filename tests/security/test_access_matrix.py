@@ -4,19 +4,25 @@ The URL list comes from the root URLconf (`get_resolver()`, walked recursively),
 added anywhere in the project without a rule in RULES below makes
 `test_every_url_has_a_rule` fail and tells the developer what to add.
 
-Cells are parametrized test ids: `test_cell[<url key>|<case>|<role>]`. The expected result of
-each cell is one of the outcomes below; denial of another agency's object must be a 404 (no
-existence leak), never a 403.
+Cells are parametrized test ids: `test_cell[<url key>|<case>|<role>]`. Each cell expects the one
+right answer: an exact status, and for a redirect its exact Location (a login page coming back
+to the URL asked for). Denial of another agency's object must be a 404 (no existence leak),
+never a 403; the admin refuses staff with a 403 and sends everyone else to its login page.
+
+The write cells (`test_write[<action>|<role>]`, at the end) POST, as each role, the changes the
+workflow forbids (admin change and delete of frozen records), the workflow's transitions and the
+agencies' answers and replies, and check both the answer and the record afterwards.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -27,39 +33,51 @@ from tests.security.world import ROLES, secrets_hidden_from
 
 @dataclass(frozen=True)
 class Outcome:
+    """The one right answer of a cell: `check(response, url, world)`."""
+
     name: str
     check: Callable
 
     def __repr__(self):
         return self.name
 
-    def __or__(self, other):
-        return Outcome(f"{self.name}|{other.name}", lambda r: self.check(r) or other.check(r))
-
 
 def _location(response) -> str:
     return response.get("Location", "")
 
 
-OK = Outcome("200", lambda r: r.status_code == 200)
-REACHED = Outcome(  # the view answered the user (any non-error, non-denial answer)
-    "reached",
-    lambda r: (
-        r.status_code < 400
-        and r.status_code != 401
-        and not _location(r).startswith(("/entrar/", "/admin/login/"))
-        or r.status_code in (400, 405)
-    ),
-)
-LOGIN = Outcome("login", lambda r: r.status_code == 302 and _location(r).startswith("/entrar/"))
-ADMIN_LOGIN = Outcome("admin-login", lambda r: r.status_code == 302 and _location(r).startswith("/admin/login/"))
-NOT_FOUND = Outcome("404", lambda r: r.status_code == 404)
-DENIED = Outcome(  # a role-level refusal: 403, 404, or sent to log in with another account
-    "denied",
-    lambda r: r.status_code in (403, 404) or (r.status_code == 302 and _location(r).startswith("/entrar/")),
-)
-METHOD_NOT_ALLOWED = Outcome("405", lambda r: r.status_code == 405)
-REDIRECT = Outcome("302", lambda r: r.status_code == 302)
+def status(code: int) -> Outcome:
+    """Exactly this status, and no redirect."""
+    return Outcome(str(code), lambda r, url, w: r.status_code == code and not _location(r))
+
+
+def redirect_to(target) -> Outcome:
+    """A 302 to exactly `target` (a path, or world -> path)."""
+
+    def check(r, url, w):
+        return r.status_code == 302 and _location(r) == (target(w) if callable(target) else target)
+
+    return Outcome(f"302 to {target if isinstance(target, str) else 'the page'}", check)
+
+
+def _login_redirect(login_url: str) -> Outcome:
+    """Sent to log in, coming back to exactly the page asked for (Django's redirect_to_login)."""
+
+    def check(r, url, w):
+        return r.status_code == 302 and _location(r) == redirect_to_login(url, login_url)["Location"]
+
+    return Outcome(f"302 to {login_url}?next=", check)
+
+
+OK = status(200)
+QUEUED = Outcome("202 queued", lambda r, url, w: r.status_code == 202 and r.json()["reused"] is False)
+REUSED = Outcome("200 reused", lambda r, url, w: r.status_code == 200 and r.json()["reused"] is True)
+LOGIN = _login_redirect("/entrar/")
+ADMIN_LOGIN = _login_redirect("/admin/login/")
+FORBIDDEN = status(403)  # a role-level refusal where the object's existence is no secret (the admin)
+NOT_FOUND = status(404)  # a refusal that must not tell whether the object exists
+METHOD_NOT_ALLOWED = status(405)
+HOME = redirect_to("/")
 
 
 def everyone(outcome):
@@ -75,7 +93,6 @@ def roles(default, **overrides):
 STAFF = ("auditor", "superuser")
 PUBLIC = everyone(OK)
 SIGNED_IN = roles(OK, anonymous=LOGIN)
-AUDITORS_ONLY = roles(DENIED, anonymous=LOGIN, auditor=OK, superuser=OK)
 
 
 def agency_page(acronym: str, published: bool = True, outcome=OK):
@@ -175,6 +192,27 @@ def evidence_cases():
     return cases
 
 
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def _fingerprint_current(job):
+    """Mark a finished report as built from today's data (so a new request reuses it)."""
+    from reports import jobs
+    from reports.models import ReportJob
+
+    fingerprint = jobs.data_fingerprint(job.kind, job.cycle, job.agency)
+    ReportJob.objects.filter(pk=job.pk).update(data_fingerprint=fingerprint)
+
+
+def sep_report_request(answer: Outcome) -> dict:
+    """Who may request SEP's report of the published cycle: its liaison, the secretariat and staff."""
+    return roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=answer, secretariat=answer, auditor=answer, superuser=answer)
+
+
+def SEP_PUBLISHED_REPORT(w):  # noqa: N802 - a constant-like POST body builder
+    return {"kind": "agency", "cycle": "mx-publicado", "agency": "SEP", "language": "es"}
+
+
 def _pk(key):
     return lambda w: {"pk": w.extra[key].pk}
 
@@ -191,6 +229,8 @@ class Case:
     method: str = "get"
     data: Callable = lambda w: {}  # world -> POST data
     download: bool = False  # an allowed answer must be an attachment, never sniffed
+    headers: dict = field(default_factory=dict)  # extra request headers (Accept: JSON)
+    setup: Callable | None = None  # world -> None: prepares the data inside the cell's savepoint
     hidden: dict | None = None  # role -> texts this page must not show that role (on top of the world's secrets)
 
 
@@ -200,9 +240,9 @@ RULES: dict[str, list[Case]] = {
     "login": [Case("form", PUBLIC)],
     "logout": [
         Case("get", everyone(METHOD_NOT_ALLOWED)),
-        Case("post", everyone(REACHED), method="post"),
+        Case("post", everyone(HOME), method="post"),  # LOGOUT_REDIRECT_URL
     ],
-    "set_language": [Case("post", everyone(REACHED), method="post", data=lambda w: {"language": "en", "next": "/"})],
+    "set_language": [Case("post", everyone(HOME), method="post", data=lambda w: {"language": "en", "next": "/"})],
     # --- scorecards and the national panorama (reports/urls.py)
     "reports:agency_scorecard": scorecard_cases(""),
     "reports:agency_scorecard_data": scorecard_cases("csv-", "csv")
@@ -275,25 +315,42 @@ RULES: dict[str, list[Case]] = {
     ],
     # --- report jobs (reports/job_urls.py): POST to request, GET to poll and download
     "report_jobs:request": [
+        # The progress widget asks for JSON: 202 for a new job in the queue, 200 for a finished
+        # report of the same (published, unchanged) data.
         Case(
             "SEP-published",
-            roles(
-                NOT_FOUND, anonymous=LOGIN, liaison_sep=REACHED, secretariat=REACHED, auditor=REACHED, superuser=REACHED
-            ),
+            sep_report_request(QUEUED),
             method="post",
-            data=lambda w: {"kind": "agency", "cycle": "mx-publicado", "agency": "SEP", "language": "es"},
+            data=SEP_PUBLISHED_REPORT,
+            headers=JSON,
+        ),
+        Case(
+            "SEP-published-unchanged",
+            sep_report_request(REUSED),
+            method="post",
+            data=SEP_PUBLISHED_REPORT,
+            headers=JSON,
+            setup=lambda w: _fingerprint_current(w.jobs[("published", "SEP")]),
         ),
         Case(
             "national-published",
-            roles(NOT_FOUND, anonymous=LOGIN, secretariat=REACHED, auditor=REACHED, superuser=REACHED),
+            roles(NOT_FOUND, anonymous=LOGIN, secretariat=QUEUED, auditor=QUEUED, superuser=QUEUED),
             method="post",
             data=lambda w: {"kind": "national", "cycle": "mx-publicado", "language": "es"},
+            headers=JSON,
         ),
         Case(
-            "SEP-open",  # reports of an unpublished cycle: auditors only
-            roles(NOT_FOUND, anonymous=LOGIN, auditor=REACHED, superuser=REACHED),
+            "SEP-open",  # reports of an unpublished cycle: auditors only (never reused: drafts change)
+            roles(NOT_FOUND, anonymous=LOGIN, auditor=QUEUED, superuser=QUEUED),
             method="post",
             data=lambda w: {"kind": "agency", "cycle": "mx-abierto", "agency": "SEP", "language": "es"},
+            headers=JSON,
+        ),
+        Case(
+            "SEP-published-form",  # without JavaScript: back to `next`, or home when it is missing
+            sep_report_request(HOME),
+            method="post",
+            data=SEP_PUBLISHED_REPORT,
         ),
     ],
     "report_jobs:status": [],  # filled below (job_cases)
@@ -357,7 +414,7 @@ RULES: dict[str, list[Case]] = {
     "api:obligations": [Case("list", PUBLIC)],
     "api:assessments": [
         Case("all", PUBLIC, hidden=dict.fromkeys(ROLES, ["mx-abierto"])),
-        Case("open-cycle", roles(REACHED), query="cycle=mx-abierto", hidden=dict.fromkeys(ROLES, ["mx-abierto"])),
+        Case("open-cycle", PUBLIC, query="cycle=mx-abierto", hidden=dict.fromkeys(ROLES, ["mx-abierto"])),
         Case("SEP", PUBLIC, query="cycle=mx-publicado&agency=SEP", hidden=dict.fromkeys(ROLES, ["INM"])),
     ],
     "api:indicator_values": [Case("list", PUBLIC)],
@@ -365,6 +422,8 @@ RULES: dict[str, list[Case]] = {
     "api:state_facts": [Case("list", PUBLIC)],
     "api:recommendation_links": [Case("list", PUBLIC)],
     # --- the sources' figures, the states and the recommendations register: reference data, public
+    # --- checking a printed report against the system: public (reports/public_views.py)
+    "verify": [Case("form", PUBLIC)],
     "figures:national": [Case("page", PUBLIC)],
     "figures:agency": [
         Case("SEP", PUBLIC, kwargs=lambda w: {"acronym": "SEP"}),
@@ -382,7 +441,7 @@ RULES: dict[str, list[Case]] = {
 def job_cases(download: bool = False, method: str = "get"):
     """Report jobs: auditors every job; the secretariat every job of a published cycle; a
     liaison its own agency's reports of published cycles (not the national one)."""
-    ok = REACHED if method == "post" else OK
+    ok = HOME if method == "post" else OK  # a retry from a form goes back home (no `next`)
     table = {
         ("published", "SEP"): roles(
             NOT_FOUND, anonymous=LOGIN, auditor=ok, superuser=ok, secretariat=ok, liaison_sep=ok
@@ -413,34 +472,47 @@ RULES["report_jobs:retry"] = job_cases(method="post")
 # Every URL of the admin site is for auditors and superusers only: anyone else is sent to the
 # admin's login page. Model URLs are filled with an object of that model from the world.
 
-ADMIN_OUT = roles(ADMIN_LOGIN, auditor=REACHED, superuser=REACHED)
-# Accounts and lockouts are managed by superusers only (an auditor cannot grant roles).
-ADMIN_SUPERUSER_ONLY = roles(ADMIN_LOGIN, auditor=DENIED, superuser=REACHED)
-ADMIN_NOBODY = roles(ADMIN_LOGIN, auditor=DENIED, superuser=DENIED)
-ADMIN_POLICY = {
-    "auth": ADMIN_SUPERUSER_ONLY,
-    "axes": ADMIN_SUPERUSER_ONLY,
-    ("axes", "add"): ADMIN_NOBODY,  # lockouts are recorded by axes, never typed in
+
+def admin_staff(answer: Outcome) -> dict:
+    """An admin page for auditors and superusers (the same answer for both)."""
+    return roles(ADMIN_LOGIN, auditor=answer, superuser=answer)
+
+
+ADMIN_PAGE = admin_staff(OK)
+ADMIN_NOBODY = admin_staff(FORBIDDEN)
+# Accounts and lockouts are managed by superusers only (an auditor cannot grant roles): the
+# auditor gets 403 on their pages, and their app index does not exist for them (404).
+SUPERUSER_APPS = ("auth", "axes")
+# What a staff GET of each kind of admin URL answers when allowed.
+ADMIN_STAFF_GET = {
+    "changelist": OK,
+    "add": OK,
+    "change": OK,
+    "delete": OK,  # the confirmation page
+    "history": OK,
+    "simple_history": OK,
+    "import": OK,
+    "process_import": METHOD_NOT_ALLOWED,  # the confirmation of an import is a POST
+    "export": OK,
+    "open": OK,  # opening a cycle: its form
+    "validate": METHOD_NOT_ALLOWED,  # a button, POST only
+    "return": OK,  # the reason form
+}
+# Staff answers that differ from the kind's, per (model, suffix).
+ADMIN_STAFF_SPECIAL = {
+    # A cycle is never typed in: it is opened (which creates its ratings).
+    ("obligations.reviewcycle", "add"): redirect_to("/admin/obligations/reviewcycle/abrir/"),
 }
 ADMIN_SPECIAL: dict[str, list[Case]] = {
-    "admin:login": [Case("form", roles(OK, auditor=REACHED, superuser=REACHED))],
+    "admin:login": [Case("form", roles(OK, auditor=redirect_to("/admin/"), superuser=redirect_to("/admin/")))],
     # Non-staff are sent away (to the admin index, which sends them to log in); staff must POST.
-    "admin:logout": [Case("get", roles(REDIRECT, auditor=METHOD_NOT_ALLOWED, superuser=METHOD_NOT_ALLOWED))],
-    "admin:index": [Case("index", roles(ADMIN_LOGIN, auditor=OK, superuser=OK))],
+    "admin:logout": [
+        Case("get", roles(redirect_to("/admin/"), auditor=METHOD_NOT_ALLOWED, superuser=METHOD_NOT_ALLOWED))
+    ],
+    "admin:index": [Case("index", ADMIN_PAGE)],
 }
 # Known admin kwargs and how to fill them from an object of the model.
-ADMIN_SUFFIXES = (
-    "changelist",
-    "add",
-    "change",
-    "delete",
-    "history",
-    "simple_history",
-    "import",
-    "process_import",
-    "export",
-    "autocomplete",
-)
+ADMIN_SUFFIXES = tuple(ADMIN_STAFF_GET) + ("autocomplete",)
 
 
 def _admin_models():
@@ -490,18 +562,23 @@ def admin_cases(key: str, endpoint) -> list[Case] | None:
     needed = endpoint.kwarg_names
     if name == "app_list":
         return [
-            Case(app, ADMIN_POLICY.get(app, ADMIN_OUT), kwargs=lambda w, app=app: {"app_label": app})
+            Case(
+                app,
+                roles(ADMIN_LOGIN, auditor=NOT_FOUND, superuser=OK) if app in SUPERUSER_APPS else ADMIN_PAGE,
+                kwargs=lambda w, app=app: {"app_label": app},
+            )
             for app in sorted({m._meta.app_label for m in admin.site._registry})
         ]
     if name in ("password_change", "password_change_done", "jsi18n"):
-        return [Case(name, ADMIN_OUT)]
+        return [Case(name, ADMIN_PAGE)]
     if name == "autocomplete":  # 403 for staff without the widget's parameters: still not a login redirect
-        return [Case("no-params", roles(ADMIN_LOGIN, auditor=DENIED, superuser=DENIED))]
+        return [Case("no-params", ADMIN_NOBODY)]
     if name == "view_on_site":
         return [
             Case(
                 "evidence",
-                roles(ADMIN_LOGIN, auditor=DENIED | REACHED, superuser=DENIED | REACHED),
+                # Evidence has no page of its own on the site (files are downloaded): nowhere to go.
+                admin_staff(NOT_FOUND),
                 kwargs=lambda w: {
                     "content_type_id": _content_type_id(w.evidence[("open", "SEP", "confidential")]),
                     "object_id": w.evidence[("open", "SEP", "confidential")].pk,
@@ -509,30 +586,42 @@ def admin_cases(key: str, endpoint) -> list[Case] | None:
             )
         ]
     if name == "auth_user_password_change":
-        return [Case("user", ADMIN_SUPERUSER_ONLY, kwargs=lambda w: {"id": w.users["liaison_sep"].pk})]
+        return [
+            Case(
+                "user",
+                roles(ADMIN_LOGIN, auditor=FORBIDDEN, superuser=OK),
+                kwargs=lambda w: {"id": w.users["liaison_sep"].pk},
+            )
+        ]
     for prefix, model in _admin_models().items():
         suffix = name[len(prefix) + 1 :]
-        if name.startswith(prefix + "_") and suffix in ADMIN_SUFFIXES + tuple(ADMIN_EXTRA_SUFFIXES):
-            expect = ADMIN_POLICY.get((model._meta.app_label, suffix)) or ADMIN_POLICY.get(
-                model._meta.app_label, ADMIN_OUT
-            )
-            if suffix in ADMIN_STAFF_REFUSED.get(model._meta.label_lower, ()):
+        if name.startswith(prefix + "_") and suffix in ADMIN_SUFFIXES:
+            label = model._meta.label_lower
+            answer = ADMIN_STAFF_SPECIAL.get((label, suffix), ADMIN_STAFF_GET.get(suffix))
+            if suffix in ADMIN_STAFF_REFUSED.get(label, ()) or suffix == "autocomplete":
                 expect = ADMIN_NOBODY
+            elif model._meta.app_label in SUPERUSER_APPS:
+                expect = roles(ADMIN_LOGIN, auditor=FORBIDDEN, superuser=answer)
+            else:
+                expect = admin_staff(answer)
             if suffix == "simple_history":  # positional groups: (object_id, history_id)
                 return [Case(model._meta.model_name, expect, kwargs=lambda w, m=model: _history_args(w, m))]
             return [Case(model._meta.model_name, expect, kwargs=lambda w, m=model: _admin_kwargs(w, m, needed))]
     return None
 
 
-# Custom admin views (actions with their own URL) named <app>_<model>_<suffix>: list them here
-# once you have checked they use the admin's permission wrapper. GET shows a confirmation form.
-ADMIN_EXTRA_SUFFIXES: list[str] = ["open", "validate", "return"]
+# Custom admin views (actions with their own URL) named <app>_<model>_<suffix> are in
+# ADMIN_STAFF_GET ("open", "validate", "return"): list one there once you have checked it uses
+# the admin's permission wrapper.
 
 # What the admin refuses even to auditors and superusers, by design (403): ratings are created
 # by opening a cycle, never typed in or deleted; evidence is added on the rating's page;
 # answers and replies come from the agencies; reminders are recorded by the task. Only the
 # reference catalogue and the ratings have import/export screens (other models have no such URL).
 ADMIN_STAFF_REFUSED = {
+    "axes.accessattempt": {"add"},  # lockouts are recorded by axes, never typed in
+    "axes.accessfailurelog": {"add"},
+    "axes.accesslog": {"add"},
     "obligations.assessment": {"add", "delete"},
     "obligations.evidence": {"add", "delete"},
     "obligations.reviewcycle": {"delete"},
@@ -581,7 +670,9 @@ def unnamed_admin_cases(endpoint) -> list[Case] | None:
     if not endpoint.route.startswith("admin/"):
         return None
     if endpoint.route.endswith("<path:object_id>/"):
-        return [Case("object-redirect", ADMIN_OUT, kwargs=lambda w: {"object_id": "x"})]
+        # Django's old-style object URL: staff are sent on to its change page.
+        change = Outcome("302 to change/", lambda r, url, w: r.status_code == 302 and _location(r) == url + "change/")
+        return [Case("object-redirect", admin_staff(change), kwargs=lambda w: {"object_id": "x"})]
     if "(?P<url>.*)$" in endpoint.route:
         return [Case("catch-all", roles(ADMIN_LOGIN, auditor=NOT_FOUND, superuser=NOT_FOUND))]
     return None
@@ -641,13 +732,15 @@ def test_cell(endpoint, case, role, world, db):
     if user is not None:
         client.force_login(user)
     url = build_url(endpoint, case, world)
+    if case.setup:
+        case.setup(world)
     if case.method == "post":
-        response = client.post(url, case.data(world))
+        response = client.post(url, case.data(world), **case.headers)
     else:
-        response = client.get(url)
+        response = client.get(url, **case.headers)
     expected = case.expect[role]
     assert response.status_code != 500, f"{role} {case.method.upper()} {url} -> 500"
-    assert expected.check(response), (
+    assert expected.check(response, url, world), (
         f"{role} {case.method.upper()} {url}: expected {expected.name}, got {response.status_code} "
         f"{_location(response)}"
     )
@@ -661,3 +754,254 @@ def test_cell(endpoint, case, role, world, db):
         assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"', response["Content-Disposition"]), (
             f"unsafe download name: {response['Content-Disposition']}"
         )
+
+
+# --------------------------------------------------------------------------- the write actions
+# Each role POSTs what would change a record the rules freeze (or move it through the
+# workflow), and the cell checks the one right answer AND the record afterwards: unchanged
+# unless the role is one that the rules let act.
+
+
+@dataclass
+class Write:
+    label: str
+    url: Callable  # world -> URL
+    expect: dict  # role -> Outcome
+    state: Callable  # world -> what the POST could change, read from the database
+    data: Callable = lambda w: {}  # world -> POST data
+    changes: tuple = ()  # roles whose POST changes `state` (for everyone else it must not)
+    setup: Callable | None = None  # world -> None: prepares the record inside the cell's savepoint
+
+
+def _admin_url(obj, suffix):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{suffix}", args=[obj.pk])
+
+
+def _row(model, pk, *fields):
+    return tuple(model._default_manager.filter(pk=pk).values_list(*fields).get())
+
+
+def _assessment_state(key):
+    def state(w):
+        from obligations.models import Assessment
+
+        pk = w.assessments[key].pk
+        return _row(Assessment, pk, "status", "rationale", "workflow_state", "validator", "return_reason", "version")
+
+    return state
+
+
+def _set_assessment(key, **fields):
+    def setup(w):
+        from obligations.models import Assessment
+
+        Assessment.objects.filter(pk=w.assessments[key].pk).update(**fields)
+
+    return setup
+
+
+def _rating_form(key, **fields):
+    def data(w):
+        from obligations.models import Assessment
+        from tests.obligations.workflow_factories import rating_post
+
+        assessment = Assessment.objects.get(pk=w.assessments[key].pk)
+        return rating_post(assessment, **{"status": assessment.status, "rationale": assessment.rationale, **fields})
+
+    return data
+
+
+def _frozen(label, obj_fn, state, change_data):
+    """The admin's change and delete of a record the rules freeze: staff get 403 (no route
+    writes it), everyone else the admin's login page; nothing changes."""
+    return [
+        Write(f"change-{label}", lambda w: _admin_url(obj_fn(w), "change"), ADMIN_NOBODY, state, data=change_data),
+        Write(
+            f"delete-{label}",
+            lambda w: _admin_url(obj_fn(w), "delete"),
+            ADMIN_NOBODY,
+            state,
+            data=lambda w: {"post": "yes"},
+        ),
+    ]
+
+
+def _answer_state(acronym):
+    def state(w):
+        from information_requests.models import Answer
+
+        answer = Answer.objects.get(addressee=w.extra[f"addressee-{acronym}"], obligation=w.obligation)
+        return (answer.text, answer.state, answer.submitted_at, answer.documents.count())
+
+    return state
+
+
+def _answer_url(acronym):
+    return lambda w: reverse(
+        "information_requests:answer",
+        kwargs={"pk": w.extra[f"addressee-{acronym}"].pk, "obligation_id": w.obligation.pk},
+    )
+
+
+def _replies_of(key):
+    def state(w):
+        from obligations.models import Reply
+
+        return tuple(Reply.objects.filter(assessment=w.assessments[key]).values_list("text", flat=True))
+
+    return state
+
+
+def _reply_url(key):
+    return lambda w: reverse("replies:reply", kwargs={"assessment_id": w.assessments[key].pk})
+
+
+def _change_page(key):
+    return lambda w: _admin_url(w.assessments[key], "change")
+
+
+WORKFLOW_STAFF = ("auditor", "superuser")
+WRITES: list[Write] = [
+    # --- frozen records: no admin route changes or deletes them
+    *_frozen(
+        "validated-assessment",
+        lambda w: w.assessments[("open", "SEP")],
+        _assessment_state(("open", "SEP")),
+        _rating_form(("open", "SEP"), rationale="CAMBIADA", status="complied"),
+    ),
+    *_frozen(
+        "submitted-answer",
+        lambda w: w.extra["information_requests.answer"],
+        _answer_state("INM"),
+        lambda w: {"text": "CAMBIADA", "state": "draft"},
+    ),
+    *_frozen(
+        "sent-request",
+        lambda w: w.requests["SEP"],
+        lambda w: _row(type(w.requests["SEP"]), w.requests["SEP"].pk, "title", "questions", "due_date", "state"),
+        lambda w: {"title": "CAMBIADA", "questions": "Otra", "due_date": "2031-01-31", "cycle": w.cycles["open"].pk},
+    ),
+    *_frozen(
+        "published-cycle",
+        lambda w: w.cycles["published"],
+        lambda w: _row(type(w.cycles["published"]), w.cycles["published"].pk, "name_es", "state", "period_end"),
+        lambda w: {
+            "slug": "mx-publicado",
+            "name_es": "CAMBIADO",
+            "period_start": "2012-06-15",
+            "period_end": "2018-07-31",
+        },
+    ),
+    # --- the workflow through the admin's buttons
+    Write(
+        "submit-draft",  # "Guardar y enviar a validación" on INM's draft (a complete rating)
+        _change_page(("open", "INM")),
+        admin_staff(redirect_to(_change_page(("open", "INM")))),
+        _assessment_state(("open", "INM")),
+        data=_rating_form(("open", "INM"), status="not_complied", rationale="Sin programa.", _workflow="submit"),
+        changes=WORKFLOW_STAFF,
+    ),
+    Write(
+        "validate-via-change-form",  # a submitted rating is read-only: its form cannot carry a transition
+        _change_page(("open", "INM")),
+        ADMIN_NOBODY,
+        _assessment_state(("open", "INM")),
+        data=_rating_form(("open", "INM"), _workflow="validate"),
+        setup=_set_assessment(("open", "INM"), workflow_state="submitted"),
+    ),
+    Write(
+        "validate-submitted",  # the auditor rated it: only someone else validates (the page says why)
+        lambda w: _admin_url(w.assessments[("open", "INM")], "validate"),
+        admin_staff(redirect_to(_change_page(("open", "INM")))),
+        _assessment_state(("open", "INM")),
+        changes=("superuser",),
+        setup=_set_assessment(("open", "INM"), workflow_state="submitted"),
+    ),
+    Write(
+        "return-validated",
+        lambda w: _admin_url(w.assessments[("open", "SEP")], "return"),
+        admin_staff(redirect_to(_change_page(("open", "SEP")))),
+        _assessment_state(("open", "SEP")),
+        data=lambda w: {"reason": "Falta el oficio de respuesta."},
+        changes=WORKFLOW_STAFF,
+    ),
+    Write(
+        "return-published",  # a published cycle is read-only: the form shows the reason again
+        lambda w: _admin_url(w.assessments[("published", "SEP")], "return"),
+        ADMIN_PAGE,
+        _assessment_state(("published", "SEP")),
+        data=lambda w: {"reason": "Falta el oficio de respuesta."},
+    ),
+    # --- the agencies' answers to information requests
+    Write(
+        "answer-SEP-draft",  # "Guardar borrador" while the rating is a draft: the page again
+        _answer_url("SEP"),
+        roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=redirect_to(_answer_url("SEP"))),
+        _answer_state("SEP"),
+        data=lambda w: {"text": "RESPUESTA-NUEVA", "action": "save"},
+        changes=("liaison_sep",),
+        setup=_set_assessment(("open", "SEP"), workflow_state="draft", validator=None),
+    ),
+    Write(
+        "answer-SEP-rating-validated",  # too late to become evidence: the page says why, nothing saved
+        _answer_url("SEP"),
+        roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=OK),
+        _answer_state("SEP"),
+        data=lambda w: {"text": "RESPUESTA-NUEVA", "action": "save"},
+    ),
+    Write(
+        "answer-INM-submitted",  # sent answers are read-only: the page says so, nothing is saved
+        _answer_url("INM"),
+        roles(NOT_FOUND, anonymous=LOGIN, liaison_inm=OK),
+        _answer_state("INM"),
+        data=lambda w: {"text": "RESPUESTA-CAMBIADA", "action": "submit"},
+    ),
+    # --- the agencies' right of reply
+    Write(
+        "reply-SEP-new",  # a freshly validated rating of the open cycle, without a reply yet
+        _reply_url(("open-draft", "SEP")),
+        roles(NOT_FOUND, anonymous=LOGIN, liaison_sep=redirect_to(_reply_url(("open-draft", "SEP")))),
+        _replies_of(("open-draft", "SEP")),
+        data=lambda w: {"text": "REPLICA-NUEVA"},
+        changes=("liaison_sep",),
+        setup=_set_assessment(("open-draft", "SEP"), workflow_state="validated"),
+    ),
+    Write(
+        "reply-SEP-second",  # one reply per rating
+        _reply_url(("open", "SEP")),
+        roles(NOT_FOUND, anonymous=LOGIN),
+        _replies_of(("open", "SEP")),
+        data=lambda w: {"text": "OTRA-REPLICA"},
+    ),
+    Write(
+        "reply-INM-published",  # the reply period ended with publication
+        _reply_url(("published", "INM")),
+        roles(NOT_FOUND, anonymous=LOGIN),
+        _replies_of(("published", "INM")),
+        data=lambda w: {"text": "REPLICA-TARDIA"},
+    ),
+]
+WRITE_CELLS = [pytest.param(write, role, id=f"{write.label}|{role}") for write in WRITES for role in ROLES]
+
+
+@pytest.mark.parametrize("write, role", WRITE_CELLS)
+def test_write(write, role, world, db):
+    if write.setup:
+        write.setup(world)
+    client = Client(raise_request_exception=False)
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    url = write.url(world)
+    before = write.state(world)
+    response = client.post(url, write.data(world))
+    expected = write.expect[role]
+    assert expected.check(response, url, world), (
+        f"{role} POST {url}: expected {expected.name}, got {response.status_code} {_location(response)}"
+    )
+    after = write.state(world)
+    if role in write.changes:
+        assert after != before, f"{role} POST {url} answered {response.status_code} but changed nothing"
+    else:
+        assert after == before, f"{role} POST {url} was refused but changed {before} -> {after}"

@@ -152,4 +152,5 @@ def test_the_admin_import_screen_refuses_a_latin1_file(client, auditora):
 def test_a_liaison_cannot_reach_the_import_screen(client, enlace_sep):
     client.force_login(enlace_sep)
     response = client.get("/admin/agencies/agency/import/")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/agencies/agency/import/"

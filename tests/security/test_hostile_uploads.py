@@ -164,7 +164,7 @@ def test_a_genuine_pdf_is_accepted_with_its_hash():
 # --- through the evidence service: nothing written -------------------------------------------
 
 
-from tests.security.storage import files_under as _files_under  # noqa: E402
+from tests.support import files_under as _files_under  # noqa: E402
 
 
 @pytest.fixture
