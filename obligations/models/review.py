@@ -327,6 +327,11 @@ class Evidence(FileRecord, models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def change_refusal(self) -> str | None:
+        """Evidence of a validated rating or a published cycle is read-only on every page that
+        edits it (it can only be marked publishable, through its own action)."""
+        return workflow.evidence_refusal(self.assessment)
+
     def delete_refusal(self) -> str | None:
         """Evidence of a validated rating or a published cycle is never deleted."""
         return workflow.evidence_refusal(self.assessment)
