@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.constraints import unique_ignoring_case
 from obligations import workflow
 from obligations.choices import CycleState, EvidenceKind, Status, WorkflowState
 from obligations.models.base import localized as _localized
@@ -53,11 +54,16 @@ class ReviewCycle(models.Model):
         verbose_name = _("ciclo de revisión")
         verbose_name_plural = _("ciclos de revisión")
         constraints = [
+            unique_ignoring_case(
+                "slug",
+                "reviewcycle_slug_ci_unique",
+                _("Ya existe un ciclo con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
             models.CheckConstraint(
                 condition=Q(period_start__lt=F("period_end")),
                 name="cycle_period_start_before_end",
                 violation_error_message=_("El inicio del periodo debe ser anterior a su fin."),
-            )
+            ),
         ]
 
     def __str__(self):
