@@ -172,13 +172,16 @@ class PolicyImportExportAdmin(ImportExportMixin, PolicyAdmin):
         return bool(self.resource_classes) and self.has_view_permission(request)
 
     def get_urls(self):
+        """The job's page; the library's `process_import` (which took a temporary file name back
+        from the browser) is not mounted."""
         info = self.get_model_info()
         job = path(
             "import/<uuid:token>/",
             self.admin_site.admin_view(self.import_job_view),
             name="{}_{}_import_job".format(*info),
         )
-        return [job, *super().get_urls()]
+        urls = [u for u in super().get_urls() if getattr(u, "name", None) != "{}_{}_process_import".format(*info)]
+        return [job, *urls]
 
     def import_action(self, request, **kwargs):
         """The upload: checked (format, size) and kept as a job, then its page."""
@@ -216,9 +219,6 @@ class PolicyImportExportAdmin(ImportExportMixin, PolicyAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
-
-    def process_import(self, request, **kwargs):
-        raise Http404  # replaced by the job page: no file name ever comes back from the browser
 
     def _job_url(self, job):
         return reverse(f"admin:{self.get_model_info()[0]}_{self.get_model_info()[1]}_import_job", args=[job.token])

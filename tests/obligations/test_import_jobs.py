@@ -12,7 +12,7 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from import_export.formats.base_formats import CSV, XLSX
 
 from agencies.models import Agency
@@ -176,11 +176,12 @@ def test_the_file_name_never_comes_from_the_browser(client, auditora, auditor2, 
     client.force_login(auditora)
     response = upload(client, ratings_csv([("SEP", "PREV-001")]))
     job_url = response.redirect_chain[-1][0]
-    # The library's confirm route (which took a temp file name from the form) is gone.
-    assert (
-        client.post("/admin/obligations/assessment/process_import/", {"import_file_name": "/etc/passwd"}).status_code
-        == 404
-    )
+    # The library's confirm route (which took a temp file name from the form) is not mounted:
+    # the path falls to the admin's catch-all ("<object id>/" → its change page), no import.
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:obligations_assessment_process_import")
+    gone = client.post("/admin/obligations/assessment/process_import/", {"import_file_name": "/etc/passwd"})
+    assert (gone.status_code, gone.url) == (302, "/admin/obligations/assessment/process_import/change/")
     # Another auditor cannot see or confirm someone else's job.
     client.force_login(auditor2)
     assert client.get(job_url).status_code == 404
@@ -210,8 +211,17 @@ def test_the_preview_shows_one_page_of_rows(client, auditora, media, sep, settin
     assert [row[2] for row in second.context["rows"]] == [o.code for o in obligations[50:]]
 
 
+@pytest.fixture
+def eager_tasks(celery_app):
+    """The task runs in this process once the job is committed (with a broker too)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
 def test_a_large_file_goes_to_the_task_with_progress(
-    client, auditora, cycle, media, settings, django_capture_on_commit_callbacks
+    client, auditora, cycle, media, settings, django_capture_on_commit_callbacks, eager_tasks
 ):
     settings.IMPORT_SYNC_MAX_ROWS = 1
     client.force_login(auditora)
@@ -221,7 +231,7 @@ def test_a_large_file_goes_to_the_task_with_progress(
     assert (job.state, job.is_running, response.context["progress"]) == ("previewing", True, 0)
     assert '<meta http-equiv="refresh" content="2">' in response.content.decode()
     for callback in callbacks:
-        callback()  # the eager task (tests run Celery eagerly)
+        callback()  # the task
     page = client.get(response.redirect_chain[-1][0])
     assert (page.context["job"].state, page.context["progress"]) == ("ready", 100)
     with django_capture_on_commit_callbacks(execute=True):

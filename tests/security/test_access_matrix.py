@@ -12,6 +12,7 @@ existence leak), never a 403.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -421,7 +422,7 @@ ADMIN_SUFFIXES = (
     "history",
     "simple_history",
     "import",
-    "process_import",
+    "import_job",
     "export",
     "autocomplete",
 )
@@ -502,6 +503,8 @@ def admin_cases(key: str, endpoint) -> list[Case] | None:
             )
             if suffix in ADMIN_STAFF_REFUSED.get(model._meta.label_lower, ()):
                 expect = ADMIN_NOBODY
+            if suffix == "import_job":  # an unknown token: nobody's job (each job is its uploader's only)
+                return [Case(model._meta.model_name, ADMIN_NOBODY, kwargs=lambda w: {"token": uuid.uuid4()})]
             if suffix == "simple_history":  # positional groups: (object_id, history_id)
                 return [Case(model._meta.model_name, expect, kwargs=lambda w, m=model: _history_args(w, m))]
             return [Case(model._meta.model_name, expect, kwargs=lambda w, m=model: _admin_kwargs(w, m, needed))]
