@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0004_commission_membership'),
         ('information_requests', '0002_rename_tables'),
-        ('obligations', '0009_fdoors_document_history'),
+        ('obligations', '0011_fdoors_document_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0005_fdoors_case_insensitive_keys'),
-        ('obligations', '0009_fdoors_document_history'),
+        ('obligations', '0011_fdoors_document_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

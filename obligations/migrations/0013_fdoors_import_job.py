@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0010_fdoors_case_insensitive_keys'),
+        ('obligations', '0012_fdoors_case_insensitive_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0008_figures_states_asks'),
+        ('obligations', '0010_jui_cycle_source_published'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
