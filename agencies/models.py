@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import AgencyKind, CommissionRole, OrderOfGovernment
 from agencies.querysets import AgencyQuerySet, CommissionMembershipQuerySet
+from lib.constraints import unique_ignoring_case
 from lib.i18n import localized as _localized
 
 
@@ -93,6 +94,13 @@ class Agency(models.Model):
     objects = AgencyQuerySet.as_manager()
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "acronym",
+                "agency_acronym_ci_unique",
+                _("Ya existe una dependencia con esas siglas (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["order", "acronym"]
         verbose_name = _("dependencia")
         verbose_name_plural = _("dependencias")

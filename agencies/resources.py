@@ -19,7 +19,16 @@ Spanish when the encoding is wrong; `import_file()` is the service used outside 
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+
+import openpyxl
+import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import UniqueConstraint
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -33,7 +42,7 @@ UNKNOWN_AGENCY = gettext_lazy("Dependencia desconocida: «%(value)s».")
 
 
 class ImportFileError(Exception):
-    """The file cannot be read at all (wrong encoding, not CSV/JSON/XLSX)."""
+    """The file cannot be read at all (wrong encoding, not CSV/XLSX, too many rows)."""
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -84,7 +93,11 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
         self.instances = {}
         if dataset is not None and dataset.headers:
             rows = list(dataset.dict)
-            for instance in resource.natural_key_queryset(rows):
+            queryset = resource.natural_key_queryset(rows)
+            if not getattr(resource, "dry_run", True):
+                # The confirming import validates against rows that cannot change before it writes.
+                queryset = queryset.select_for_update(of=("self",))
+            for instance in queryset:
                 self.instances[resource.instance_key(instance)] = instance
 
     def get_instance(self, row):
@@ -115,12 +128,23 @@ class StrictModelResource(resources.ModelResource):
 
     # --- import --------------------------------------------------------------------------
 
+    # Called with the number of rows done every PROGRESS_EVERY rows (obligations.imports).
+    progress = None
+    PROGRESS_EVERY = 250
+
     def import_data(self, dataset, *args, **kwargs):
         """All or nothing, always: a transaction rolled back on any error or invalid row."""
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
         self._seen_keys = {}
+        self.dry_run = kwargs.get("dry_run", args[0] if args else False)
         return super().import_data(dataset, *args, **kwargs)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        number = kwargs.get("row_number") or 0
+        if self.progress is not None and number % self.PROGRESS_EVERY == 0:
+            self.progress(number)
 
     def before_import(self, dataset, **kwargs):
         headers = [_text(h) for h in (dataset.headers or [])]
@@ -134,7 +158,37 @@ class StrictModelResource(resources.ModelResource):
             raise ValueError(
                 _("Columnas desconocidas: %(columns)s. Revise los encabezados.") % {"columns": ", ".join(unknown)}
             )
+        self._folded_keys = {field: self._existing_folded(field) for field in self._case_insensitive_fields()}
         super().before_import(dataset, **kwargs)
+
+    def _case_insensitive_fields(self) -> list[str]:
+        """Fields under a UniqueConstraint(Lower(field)) (lib.constraints.unique_ignoring_case)."""
+        return [
+            constraint.expressions[0].source_expressions[0].name
+            for constraint in self._meta.model._meta.constraints
+            if isinstance(constraint, UniqueConstraint)
+            and len(constraint.expressions) == 1
+            and isinstance(constraint.expressions[0], Lower)
+        ]
+
+    def _existing_folded(self, field: str) -> dict[str, str]:
+        values = self._meta.model.objects.values_list(field, flat=True)
+        return {value.lower(): value for value in values if value}
+
+    def _case_errors(self, instance) -> dict[str, list[str]]:
+        """A new row whose acronym, code or slug differs only in case from a stored one."""
+        errors = {}
+        if not instance._state.adding:
+            return errors
+        for field, existing in getattr(self, "_folded_keys", {}).items():
+            value = getattr(instance, field, None) or ""
+            stored = existing.get(value.lower())
+            if stored is not None and stored != value:
+                errors[field] = [
+                    _("Ya existe «%(stored)s»: «%(value)s» sólo difiere en mayúsculas y minúsculas.")
+                    % {"stored": stored, "value": value}
+                ]
+        return errors
 
     def before_import_row(self, row, **kwargs):
         errors: dict[str, list[str]] = {}
@@ -145,13 +199,14 @@ class StrictModelResource(resources.ModelResource):
                     "fórmula (%(value)s). Quite ese carácter inicial."
                 ) % {"column": column, "char": value[:1].strip() or "tabulador", "value": value[:40]}
                 errors.setdefault(column if column in self.fields else NON_FIELD_ERRORS, []).append(message)
-        key = self.row_key(row)
+        original = self.row_key(row)
+        key = tuple(str(part).casefold() for part in original)  # `sep` repeats `SEP`
         if key and any(key):
             number = kwargs.get("row_number")
             if key in self._seen_keys:
                 errors.setdefault(NON_FIELD_ERRORS, []).append(
                     _("Clave repetida en el archivo: «%(key)s» (ya aparece en la fila %(row)s).")
-                    % {"key": " · ".join(str(part) for part in key), "row": self._seen_keys[key]}
+                    % {"key": " · ".join(str(part) for part in original), "row": self._seen_keys[key]}
                 )
             else:
                 self._seen_keys[key] = number
@@ -165,6 +220,8 @@ class StrictModelResource(resources.ModelResource):
         resolved by its natural-key widget is not looked up again (an empty one is still checked),
         and a new row's natural key is not re-checked for uniqueness (see below)."""
         errors = dict(import_validation_errors or {})
+        for field, messages in self._case_errors(instance).items():
+            errors.setdefault(field, []).extend(messages)
         if self._meta.clean_model_instances:
             resolved = {
                 field.attribute
@@ -208,32 +265,89 @@ class StrictModelResource(resources.ModelResource):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
 
-FORMATS = {"csv": base_formats.CSV, "json": base_formats.JSON, "xlsx": base_formats.XLSX}
+FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
 
 
-def read_dataset(content: bytes, file_format: str = "csv"):
-    """A tablib Dataset from uploaded bytes; text formats must be UTF-8 (a BOM is accepted)."""
+def _too_many_rows(limit: int) -> ImportFileError:
+    return ImportFileError(
+        _("El archivo tiene más de %(limit)s filas de datos: divídalo en archivos más pequeños.")
+        % {"limit": f"{limit:,}".replace(",", " ")}
+    )
+
+
+def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
     try:
-        fmt = FORMATS[file_format]()
-    except KeyError:
-        raise ImportFileError(_("Formato no admitido: %(format)s.") % {"format": file_format}) from None
-    if fmt.is_binary():
-        data = content
-    else:
-        try:
-            data = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                _(
-                    "El archivo no está codificado en UTF-8 (byte no válido en la posición %(position)s). "
-                    "Guárdelo como «CSV UTF-8» y vuelva a importarlo."
-                )
-                % {"position": exc.start}
-            ) from None
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _(
+                "El archivo no está codificado en UTF-8 (byte no válido en la posición %(position)s). "
+                "Guárdelo como «CSV UTF-8» y vuelva a importarlo."
+            )
+            % {"position": exc.start}
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    dataset = tablib.Dataset()
     try:
-        return fmt.create_dataset(data)
-    except Exception as exc:  # tablib raises many kinds of errors on malformed files
+        dataset.headers = next(reader, None) or []
+        width = len(dataset.headers)
+        number = 0
+        for row in reader:
+            if not row:
+                continue  # blank lines, as tablib skips them
+            number += 1
+            if number > max_rows:
+                raise _too_many_rows(max_rows)
+            dataset.append(row + [""] * (width - len(row)))
+    except csv.Error as exc:
         raise ImportFileError(_("No se pudo leer el archivo: %(error)s") % {"error": exc}) from None
+    except tablib.InvalidDimensions:
+        raise ImportFileError(
+            _("La fila %(row)s no tiene el mismo número de columnas que los encabezados.") % {"row": number + 1}
+        ) from None
+    return dataset
+
+
+def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
+    """The first sheet, read with openpyxl in read-only (streaming) mode, values only (never
+    formulas), after checking the archive's uncompressed size (no zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("El archivo no es un libro de Excel (XLSX) válido.")) from None
+    if unzipped > settings.IMPORT_MAX_UNZIPPED_BYTES:
+        raise ImportFileError(_("El libro de Excel descomprimido es demasiado grande."))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on malformed files
+        raise ImportFileError(_("El archivo no es un libro de Excel (XLSX) válido.")) from None
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True) if workbook.worksheets else iter(())
+        dataset = tablib.Dataset()
+        headers = next(rows, None)
+        dataset.headers = ["" if cell is None else str(cell) for cell in headers or ()]
+        width = len(dataset.headers)
+        for number, row in enumerate(rows, start=1):
+            if number > max_rows:
+                raise _too_many_rows(max_rows)
+            cells = list(row[:width]) + [None] * (width - len(row))
+            if any(cell not in (None, "") for cell in cells):
+                dataset.append(cells)
+    finally:
+        workbook.close()
+    return dataset
+
+
+def read_dataset(content: bytes, file_format: str = "csv", max_rows: int | None = None) -> tablib.Dataset:
+    """A tablib Dataset from uploaded bytes: CSV (UTF-8, a BOM is accepted) or XLSX; at most
+    `max_rows` data rows (settings.IMPORT_MAX_ROWS)."""
+    max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
+    if file_format == "csv":
+        return _csv_dataset(content, max_rows)
+    if file_format == "xlsx":
+        return _xlsx_dataset(content, max_rows)
+    raise ImportFileError(_("Formato no admitido: %(format)s. Use CSV o XLSX.") % {"format": file_format})
 
 
 def import_file(resource, content: bytes, file_format: str = "csv", *, dry_run: bool = True, user=None):

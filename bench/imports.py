@@ -8,6 +8,13 @@ against a plain `bulk_create` of the same rows, in the same run.
 Options: --obligations 10000 --agencies 50 --per-agency 1000 (assessments = agencies × per-agency)
 --skip-row-by-row (do not time the non-bulk ObligationResource).
 
+`--admin` (issue 15's goal) instead times the admin import of 10,000 ratings (10 agencies × 1,000
+obligations) from upload to confirmed — POST of the CSV, the preview page, the confirmation, the
+result page, through Django's test client and the admin's import job (obligations.imports; the
+Celery task runs eagerly in this process, so its time is counted) — against a raw `bulk_create`
+of the same rows, interleaved (A, B, A, B …) for `--rounds` rounds, and prints min/median/max of
+the ratio.
+
 Each phase runs in a forked child process so that its peak memory (max RSS, from getrusage) is
 its own; the time is wall-clock for the import call alone (the dataset is built before timing).
 The database is migrated and written by this script: point DATABASE_URL at a database of its own.
@@ -40,7 +47,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
 from agencies.models import Agency  # noqa: E402
-from obligations.models import Assessment, Obligation, ReviewCycle  # noqa: E402
+from obligations.models import Assessment, ImportJob, Obligation, ReviewCycle  # noqa: E402
 from obligations.resources import BulkAssessmentResource, BulkObligationResource, ObligationResource  # noqa: E402
 
 PREFIX = "BENCH-"
@@ -172,30 +179,119 @@ def phase_assessments_resource(acronyms, codes):
 
 def phase_assessments_bulk_create(acronyms, codes):
     def run():
-        dataset = assessment_dataset(acronyms, codes)
-        start = time.perf_counter()
-        cycle = ReviewCycle.objects.get(slug=CYCLE)
-        agencies = dict(Agency.objects.filter(acronym__in=acronyms).values_list("acronym", "pk"))
-        obligations = dict(Obligation.objects.filter(code__in=codes).values_list("code", "pk"))
-        Assessment.objects.bulk_create(
-            [
-                Assessment(
-                    cycle=cycle,
-                    agency_id=agencies[r[1]],
-                    obligation_id=obligations[r[2]],
-                    status=r[3],
-                    rationale=r[4],
-                    source_reference=r[5],
-                )
-                for r in dataset
-            ],
-            batch_size=1000,
-        )
-        seconds = time.perf_counter() - start
+        seconds, _cpu = raw_bulk_create(acronyms, codes)
         Assessment.objects.filter(cycle__slug=CYCLE).delete()
-        return seconds, len(dataset), 0
+        return seconds, len(acronyms) * len(codes), 0
 
     return run
+
+
+def admin_round_trip(acronyms, codes, user) -> tuple[float, float]:
+    """Seconds (wall clock, and CPU of this process) from the upload POST to the confirmed
+    result page."""
+    from django.contrib import admin
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from import_export.formats.base_formats import CSV
+
+    content = assessment_dataset(acronyms, codes).export("csv").encode()
+    client = Client()
+    client.force_login(user)
+    csv_index = admin.site._registry[Assessment].get_import_formats().index(CSV)
+    start, cpu = time.perf_counter(), time.process_time()
+    response = client.post(
+        "/admin/obligations/assessment/import/",
+        {"resource": 0, "format": csv_index, "import_file": SimpleUploadedFile("ratings.csv", content)},
+    )
+    job_url = response["Location"]
+    assert client.get(job_url).status_code == 200
+    page = client.post(job_url, {"action": "confirm"}, follow=True)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    assert page.status_code == 200
+    job = ImportJob.objects.latest("pk")
+    assert (job.state, job.new + job.updated) == ("done", len(acronyms) * len(codes)), job.message
+    return seconds, cpu
+
+
+def raw_bulk_create(acronyms, codes) -> tuple[float, float]:
+    dataset = assessment_dataset(acronyms, codes)
+    start, cpu = time.perf_counter(), time.process_time()
+    cycle = ReviewCycle.objects.get(slug=CYCLE)
+    agencies = dict(Agency.objects.filter(acronym__in=acronyms).values_list("acronym", "pk"))
+    obligations = dict(Obligation.objects.filter(code__in=codes).values_list("code", "pk"))
+    Assessment.objects.bulk_create(
+        [
+            Assessment(
+                cycle=cycle,
+                agency_id=agencies[r[1]],
+                obligation_id=obligations[r[2]],
+                status=r[3],
+                rationale=r[4],
+                source_reference=r[5],
+            )
+            for r in dataset
+        ],
+        batch_size=1000,
+    )
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def clear_ratings():
+    Assessment.history.filter(cycle__slug=CYCLE).delete()
+    Assessment.objects.filter(cycle__slug=CYCLE).delete()
+
+
+def admin_main(args):
+    """Issue 15: admin import of 10,000 ratings, upload → confirmed, ÷ raw bulk_create."""
+    import statistics
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from agencies.choices import Role
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the task runs here: its time is part of the round trip
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.AXES_ENABLED = False
+    settings.IMPORT_MAX_BYTES = 50 * 1024 * 1024
+    call_command("migrate", verbosity=0)
+    user, _ = get_user_model().objects.get_or_create(username="bench-importer", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name=Role.AUDITOR))
+    acronyms, codes = prepare_assessment_targets(args.agencies, args.per_agency)
+    rows = len(acronyms) * len(codes)
+    ratios, cpu_ratios, admin_times, raw_times = [], [], [], []
+    for _round in range(args.rounds):
+        clear_ratings()
+        admin_seconds, admin_cpu = admin_round_trip(acronyms, codes, user)
+        clear_ratings()
+        raw_seconds, raw_cpu = raw_bulk_create(acronyms, codes)
+        clear_ratings()
+        admin_times.append(admin_seconds)
+        raw_times.append(raw_seconds)
+        ratios.append(admin_seconds / raw_seconds)
+        cpu_ratios.append(admin_cpu / raw_cpu)
+        print(
+            f"round {_round + 1}: admin {admin_seconds:.2f} s (CPU {admin_cpu:.2f} s), raw bulk_create "
+            f"{raw_seconds:.3f} s (CPU {raw_cpu:.3f} s), ratio {ratios[-1]:.1f} (CPU {cpu_ratios[-1]:.1f})"
+        )
+    clean()
+    Agency.objects.filter(acronym__in=acronyms).delete()
+    ReviewCycle.objects.filter(slug=CYCLE).delete()
+    print(f"\nDatabase: {connections['default'].vendor}; {rows:,} ratings; {args.rounds} interleaved rounds\n")
+    print("| measure | min | median | max |")
+    print("|---|---:|---:|---:|")
+    for name, values, fmt in (
+        ("admin import, upload → confirmed (s)", admin_times, "{:.2f}"),
+        ("raw bulk_create (s)", raw_times, "{:.3f}"),
+        ("ratio, wall clock", ratios, "{:.1f}"),
+        ("ratio, CPU of this process (without PostgreSQL's)", cpu_ratios, "{:.1f}"),
+    ):
+        print(
+            f"| {name} | {fmt.format(min(values))} | {fmt.format(statistics.median(values))} | "
+            f"{fmt.format(max(values))} |"
+        )
 
 
 def main():
@@ -204,7 +300,13 @@ def main():
     parser.add_argument("--agencies", type=int, default=50)
     parser.add_argument("--per-agency", type=int, default=1000)
     parser.add_argument("--skip-row-by-row", action="store_true")
+    parser.add_argument("--admin", action="store_true", help="issue 15: the admin import round trip")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    if args.admin:
+        if "--agencies" not in sys.argv:
+            args.agencies = 10
+        return admin_main(args)
 
     call_command("migrate", verbosity=0)
     clean()

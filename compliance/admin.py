@@ -22,10 +22,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, pgettext
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 
 from agencies import policy
 from agencies.models import Agency
@@ -270,7 +273,16 @@ class PolicyAdmin(PolicyMixin, admin.ModelAdmin):
 class PolicyImportExportAdmin(ImportExportMixin, PolicyAdmin):
     """A model admin with bulk import/export through the model's strict resources
     (agencies.resources, obligations.resources): the same validation as the forms, all or
-    nothing, formula escaping. Importing needs the model's add and change permissions."""
+    nothing, formula escaping. Importing needs the model's add and change permissions.
+
+    CSV and XLSX only. The library's upload → preview → confirm is replaced by an import job
+    (obligations.imports): the file stays on the server under a generated name, the page shows a
+    summary, the errors and one page of rows, large files run in a Celery task with progress,
+    and the confirmation re-validates every row and reports exactly what it saved."""
+
+    formats = [base_formats.CSV, base_formats.XLSX]
+    import_formats = formats
+    export_formats = formats
 
     def has_import_permission(self, request):
         opts = self.model._meta
@@ -282,20 +294,97 @@ class PolicyImportExportAdmin(ImportExportMixin, PolicyAdmin):
     def has_export_permission(self, request):
         return bool(self.resource_classes) and self.has_view_permission(request)
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        """A file that is not UTF-8 is refused with a message that says so in Spanish (the
-        library only names the exception)."""
-        if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                gettext(
-                    "El archivo no está codificado en UTF-8 (byte no válido en la posición %(position)s). "
-                    "Guárdelo como «CSV UTF-8» y vuelva a importarlo."
+    def get_urls(self):
+        """The job's page; the library's `process_import` (which took a temporary file name back
+        from the browser) is not mounted."""
+        info = self.get_model_info()
+        job = path(
+            "import/<uuid:token>/",
+            self.admin_site.admin_view(self.import_job_view),
+            name="{}_{}_import_job".format(*info),
+        )
+        urls = [u for u in super().get_urls() if getattr(u, "name", None) != "{}_{}_process_import".format(*info)]
+        return [job, *urls]
+
+    def import_action(self, request, **kwargs):
+        """The upload: checked (format, size) and kept as a job, then its page."""
+        from obligations import imports
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if request.method == "POST" and form.is_valid():
+            file_format = self.get_import_formats()[int(form.cleaned_data["format"])]().get_title().lower()
+            try:
+                job = imports.start(
+                    user=request.user,
+                    model=self.model,
+                    resource_class=self.choose_import_resource_class(form, request),
+                    upload=form.cleaned_data["import_file"],
+                    file_format=file_format,
                 )
-                % {"position": e.start},
-            )
-            return
-        super().add_data_read_fail_error_to_form(form, e)
+            except imports.ImportRefused as exc:
+                form.add_error("import_file", str(exc))
+            else:
+                return redirect(self._job_url(job))
+        resources = [cls() for cls in self.get_import_resource_classes(request)]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Importar"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
+                for resource in resources
+            ],
+            "import_error_display": self.import_error_display,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def _job_url(self, job):
+        return reverse(f"admin:{self.get_model_info()[0]}_{self.get_model_info()[1]}_import_job", args=[job.token])
+
+    def import_job_view(self, request, token):
+        """The job's page (its owner only): progress while running; the summary, the errors and
+        one page of rows; confirm or cancel (POST)."""
+        from obligations import imports
+        from obligations.models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = ImportJob.objects.filter(
+            token=token, created_by=request.user, model_label=self.model._meta.label_lower
+        ).first()
+        if job is None:
+            raise Http404
+        if request.method == "POST":
+            if request.POST.get("action") == "confirm":
+                if not imports.confirm(job, request.user):
+                    self.message_user(request, gettext("Esta importación ya no puede confirmarse."), messages.ERROR)
+            elif request.POST.get("action") == "cancel":
+                imports.cancel(job, request.user)
+            return redirect(self._job_url(job))
+        try:
+            page = int(request.GET.get("page", "1"))
+        except ValueError:
+            page = 1
+        headers, rows, pages = imports.page_of_rows(job, page) if job.state == "ready" else ([], [], 0)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Importación de %(model)s") % {"model": self.model._meta.verbose_name_plural},
+            "opts": self.model._meta,
+            "job": job,
+            "progress": imports.progress(job),
+            "headers": headers,
+            "rows": rows,
+            "page": max(1, min(page, pages or 1)),
+            "pages": pages,
+            "changelist_url": reverse(f"admin:{self.get_model_info()[0]}_{self.get_model_info()[1]}_changelist"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/import_job.html", context)
 
 
 class PolicyInline(PolicyMixin):

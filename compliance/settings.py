@@ -158,6 +158,17 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# Admin imports (obligations.imports; formats: compliance.admin.PolicyImportExportAdmin, CSV and
+# XLSX only, for import and export alike); limits
+# checked before any row is read (a larger file is refused with a Spanish message).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024)  # inside an XLSX
+IMPORT_SYNC_MAX_ROWS = env_int("IMPORT_SYNC_MAX_ROWS", 500)  # larger files go to a Celery task
+IMPORT_PREVIEW_PAGE_ROWS = 50
+IMPORT_MAX_ERRORS_SHOWN = 200
+IMPORT_JOB_FILE_TTL_HOURS = 24  # an unconfirmed upload is removed after this
+
 # --- Celery -----------------------------------------------------------------------
 # Tasks always go through a broker to a worker process, never inside the web request
 # (only the test suite runs them eagerly: tests/conftest.py). With no CELERY_BROKER_URL the

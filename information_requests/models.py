@@ -123,6 +123,8 @@ class RequestAttachment(StoredFile):
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("archivo"), upload_to=GeneratedName("requests/attachments"), storage=private_storage)
 
+    history = HistoricalRecords()  # deletions too leave a row (issue 14)
+
     class Meta:
         ordering = ["request", "pk"]
         verbose_name = _("anexo de la solicitud")
@@ -153,6 +155,8 @@ class RequestAddressee(models.Model):
         "agencies.Agency", verbose_name=_("dependencia"), on_delete=models.PROTECT, related_name="request_addressees"
     )
     notified_at = models.DateTimeField(_("notificada el"), null=True, blank=True)
+
+    history = HistoricalRecords()  # deletions too leave a row (issue 14)
 
     objects = RequestAddresseeQuerySet.as_manager()
 
@@ -314,6 +318,8 @@ class AnswerDocument(StoredFile):
     evidence = models.OneToOneField(
         "obligations.Evidence", null=True, blank=True, on_delete=models.PROTECT, related_name="answer_document"
     )
+
+    history = HistoricalRecords()  # deletions too leave a row (issue 14)
 
     class Meta:
         ordering = ["answer", "pk"]

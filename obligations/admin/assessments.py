@@ -111,7 +111,7 @@ class EvidenceInline(PolicyInline, admin.StackedInline):
 @admin.register(Assessment)
 class AssessmentAdmin(PolicyImportExportAdmin):
     feminine = True  # Spanish messages say "la …"
-    resource_classes = [resources.AssessmentResource]
+    resource_classes = [resources.BulkAssessmentResource]  # validated per row, written in batches
     form = AssessmentForm
     inlines = [EvidenceInline]
     change_form_template = "admin/obligations/assessment/change_form.html"

@@ -23,6 +23,7 @@ from obligations.models.catalogue import (
 )
 from obligations.models.figures import RecurringAsk, RecurringAskLink, State, StateFact
 from obligations.models.files import GeneratedName, StoredFile, private_storage
+from obligations.models.imports import ImportJob, ImportState
 from obligations.models.law import Duty, DutyAssignment, DutyBearer, ProvisionVersion
 from obligations.models.replies import Reply, ReplyDocument
 from obligations.models.review import Assessment, Evidence, LockedError, ReviewCycle
@@ -33,6 +34,8 @@ __all__ = [
     "DutyAssignment",
     "DutyBearer",
     "Evidence",
+    "ImportJob",
+    "ImportState",
     "GeneratedName",
     "Indicator",
     "IndicatorValue",

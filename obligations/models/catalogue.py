@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.constraints import unique_ignoring_case
 from obligations.choices import (
     BasisConfidence,
     Component,
@@ -61,6 +62,13 @@ class LegalInstrument(models.Model):
     source = models.CharField(_("fuente"), max_length=255, blank=True)
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "code",
+                "legalinstrument_code_ci_unique",
+                _("Ya existe un instrumento jurídico con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["published_on", "code"]
         verbose_name = _("instrumento jurídico")
         verbose_name_plural = _("instrumentos jurídicos")
@@ -284,6 +292,13 @@ class Obligation(models.Model):
     objects = ObligationQuerySet.as_manager()
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "code",
+                "obligation_code_ci_unique",
+                _("Ya existe una obligación con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["code"]
         verbose_name = _("obligación")
         verbose_name_plural = _("obligaciones")
@@ -406,6 +421,13 @@ class Indicator(models.Model):
     source = models.CharField(_("fuente"), max_length=255, blank=True)
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "code",
+                "indicator_code_ci_unique",
+                _("Ya existe un indicador con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["code"]
         verbose_name = _("indicador")
         verbose_name_plural = _("indicadores")
@@ -682,6 +704,13 @@ class Recommendation(models.Model):
     )
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "code",
+                "recommendation_code_ci_unique",
+                _("Ya existe una recomendación con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["issuer", "code"]
         verbose_name = _("recomendación")
         verbose_name_plural = _("recomendaciones")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.constraints import unique_ignoring_case
 from obligations.figure_choices import FactTopic
 from obligations.models.base import localized as _localized
 from obligations.sources import normalise, quote_is_verbatim
@@ -85,6 +86,13 @@ class StateFact(models.Model):
     quote = models.TextField(_("cita textual"))
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "code",
+                "statefact_code_ci_unique",
+                _("Ya existe un dato estatal con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["state__code", "topic", "code"]
         verbose_name = _("hecho sobre una entidad")
         verbose_name_plural = _("hechos sobre las entidades")
@@ -132,6 +140,13 @@ class RecurringAsk(models.Model):
     )
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "code",
+                "recurringask_code_ci_unique",
+                _("Ya existe una petición recurrente con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["code"]
         verbose_name = _("petición reiterada")
         verbose_name_plural = _("peticiones reiteradas")

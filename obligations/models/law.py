@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.constraints import unique_ignoring_case
 from obligations.choices import BearerKind, InstrumentKind, ResponsibilityRole, Theme
 from obligations.models.base import localized as _localized
 
@@ -204,6 +205,11 @@ class DutyBearer(models.Model):
         verbose_name = _("titular de deberes")
         verbose_name_plural = _("titulares de deberes")
         constraints = [
+            unique_ignoring_case(
+                "code",
+                "dutybearer_code_ci_unique",
+                _("Ya existe un sujeto obligado con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
             models.CheckConstraint(
                 condition=~Q(kind__in=[BearerKind.AGENCY, BearerKind.COMMISSION, BearerKind.SECRETARIAT])
                 | Q(agency__isnull=False),
@@ -307,6 +313,13 @@ class Duty(models.Model):
     objects = DutyQuerySet.as_manager()
 
     class Meta:
+        constraints = [
+            unique_ignoring_case(
+                "code",
+                "duty_code_ci_unique",
+                _("Ya existe un deber con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
+        ]
         ordering = ["code"]
         verbose_name = _("deber legal")
         verbose_name_plural = _("deberes legales")

@@ -110,6 +110,8 @@ class ReplyDocument(StoredFile):
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(_("archivo"), upload_to=GeneratedName("requests/replies"), storage=private_storage)
 
+    history = HistoricalRecords()  # deletions too leave a row (issue 14)
+
     class Meta:
         ordering = ["reply", "pk"]
         verbose_name = _("documento de la réplica")

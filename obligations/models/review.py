@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.constraints import unique_ignoring_case
 from lib.i18n import is_english
 from obligations import workflow
 from obligations.choices import CycleState, DatePrecision, EvidenceKind, Status, WorkflowState
@@ -69,11 +70,16 @@ class ReviewCycle(models.Model):
         verbose_name = _("ciclo de revisión")
         verbose_name_plural = _("ciclos de revisión")
         constraints = [
+            unique_ignoring_case(
+                "slug",
+                "reviewcycle_slug_ci_unique",
+                _("Ya existe un ciclo con esa clave (sin distinguir mayúsculas de minúsculas)."),
+            ),
             models.CheckConstraint(
                 condition=Q(period_start__lt=F("period_end")),
                 name="cycle_period_start_before_end",
                 violation_error_message=_("El inicio del periodo debe ser anterior a su fin."),
-            )
+            ),
         ]
 
     def __str__(self):
@@ -355,6 +361,11 @@ class Evidence(FileRecord, models.Model):
             errors["source_reference"] = _("Cite la fuente pública (p. ej. CNDH 2019 ¶161) o su enlace.")
         if errors:
             raise ValidationError(errors)
+
+    def change_refusal(self) -> str | None:
+        """Evidence of a validated rating or a published cycle is read-only on every page that
+        edits it (it can only be marked publishable, through its own action)."""
+        return workflow.evidence_refusal(self.assessment)
 
     def delete_refusal(self) -> str | None:
         """Evidence of a validated rating or a published cycle is never deleted."""

@@ -33,6 +33,7 @@ def upload(client, content: bytes):
             "format": csv_format_index(client),
             "import_file": SimpleUploadedFile("dependencias.csv", content, content_type="text/csv"),
         },
+        follow=True,  # to the import job's page
     )
 
 
@@ -85,10 +86,12 @@ def test_import_preview_then_confirm(client, auditora):
     response = upload(client, b"acronym,name_es,parent\nUNIDAD-Z,Unidad de prueba,SEGOB\n")
     assert response.status_code == 200
     assert not Agency.objects.filter(acronym="UNIDAD-Z").exists()  # dry run
-    confirm = response.context["confirm_form"]
-    response = client.post(reverse("admin:agencies_agency_process_import"), confirm.initial)
-    assert response.status_code == 302
+    job = response.context["job"]
+    assert (job.state, job.rows, job.new) == ("ready", 1, 1)
+    response = client.post(response.redirect_chain[-1][0], {"action": "confirm"}, follow=True)
+    assert response.context["job"].message == "Se guardaron 1 filas nuevas y 0 actualizadas; 0 sin cambios."
     assert Agency.objects.get(acronym="UNIDAD-Z").parent.acronym == "SEGOB"
+    assert not response.context["job"].file  # the kept upload is gone
 
 
 def test_import_refuses_a_formula_and_offers_no_confirmation(client, auditora):
@@ -96,7 +99,7 @@ def test_import_refuses_a_formula_and_offers_no_confirmation(client, auditora):
     content = b'acronym,name_es\nMALA,"=HYPERLINK(""http://evil.example"",""clic"")"\n'
     response = upload(client, content)
     assert response.status_code == 200
-    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert response.context["job"].state == "refused"  # nothing to confirm
     assert "empieza con «=»" in response.content.decode()
     assert not Agency.objects.filter(acronym="MALA").exists()
 

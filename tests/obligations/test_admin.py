@@ -414,12 +414,12 @@ def test_validated_evidence_can_only_be_marked_publishable_in_the_admin(auditor_
     services.validate(assessment, auditor2)
     url = reverse("admin:obligations_evidence_change", args=[evidence.pk])
     html = auditor_client.get(url).content.decode()
-    assert 'name="title"' not in html and 'name="confidential"' in html
+    assert 'name="title"' not in html and 'name="confidential"' not in html  # read-only page
     assert evidence.file.name not in html
     response = auditor_client.post(url, {"title": "Cambiado", "_save": "1"})  # confidential unticked
-    assert response.status_code == 302
+    assert response.status_code == 403  # only the action (which asks "testado?") publishes it
     evidence.refresh_from_db()
-    assert (evidence.title, evidence.confidential) == ("Oficio de respuesta", False)
+    assert (evidence.title, evidence.confidential) == ("Oficio de respuesta", True)
     # The bulk action asks for confirmation that the item is redacted.
     other = add_file_evidence(cycle.assessments.exclude(pk=assessment.pk).first(), auditora)
     changelist = reverse("admin:obligations_evidence_changelist")

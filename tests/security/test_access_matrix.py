@@ -17,6 +17,7 @@ agencies' answers and replies, and check both the answer and the record afterwar
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -512,7 +513,7 @@ ADMIN_SPECIAL: dict[str, list[Case]] = {
     "admin:index": [Case("index", ADMIN_PAGE)],
 }
 # Known admin kwargs and how to fill them from an object of the model.
-ADMIN_SUFFIXES = tuple(ADMIN_STAFF_GET) + ("autocomplete",)
+ADMIN_SUFFIXES = tuple(ADMIN_STAFF_GET) + ("autocomplete", "import_job")
 
 
 def _admin_models():
@@ -604,6 +605,8 @@ def admin_cases(key: str, endpoint) -> list[Case] | None:
                 expect = roles(ADMIN_LOGIN, auditor=FORBIDDEN, superuser=answer)
             else:
                 expect = admin_staff(answer)
+            if suffix == "import_job":  # an unknown token: nobody's job (each job is its uploader's only)
+                return [Case(model._meta.model_name, admin_staff(NOT_FOUND), kwargs=lambda w: {"token": uuid.uuid4()})]
             if suffix == "simple_history":  # positional groups: (object_id, history_id)
                 return [Case(model._meta.model_name, expect, kwargs=lambda w, m=model: _history_args(w, m))]
             return [Case(model._meta.model_name, expect, kwargs=lambda w, m=model: _admin_kwargs(w, m, needed))]

@@ -128,7 +128,7 @@ def _admin_import(client, content: bytes, name="agencias.csv"):
     }
     if "resource" in form.fields:
         data["resource"] = form.fields["resource"].choices[0][0]
-    return client.post("/admin/agencies/agency/import/", data)
+    return client.post("/admin/agencies/agency/import/", data, follow=True)
 
 
 def test_the_admin_import_screen_refuses_a_formula_file(client, auditora):
