@@ -39,6 +39,7 @@ from agencies.models import Agency
 from lib.formulas import escape_formula, is_formula
 
 UNKNOWN_AGENCY = gettext_lazy("Dependencia desconocida: «%(value)s».")
+EMPTY_FILE = gettext_lazy("El archivo está vacío: la primera fila debe nombrar las columnas.")
 
 
 class ImportFileError(Exception):
@@ -289,8 +290,11 @@ def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
     reader = csv.reader(io.StringIO(text, newline=""))
     dataset = tablib.Dataset()
     try:
-        dataset.headers = next(reader, None) or []
-        width = len(dataset.headers)
+        headers = next(reader, None) or []
+        if not any(cell.strip() for cell in headers):
+            raise ImportFileError(EMPTY_FILE)
+        dataset.headers = headers
+        width = len(headers)
         number = 0
         for row in reader:
             if not row:
@@ -325,9 +329,11 @@ def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True) if workbook.worksheets else iter(())
         dataset = tablib.Dataset()
-        headers = next(rows, None)
-        dataset.headers = ["" if cell is None else str(cell) for cell in headers or ()]
-        width = len(dataset.headers)
+        headers = ["" if cell is None else str(cell) for cell in next(rows, None) or ()]
+        if not any(cell.strip() for cell in headers):
+            raise ImportFileError(EMPTY_FILE)
+        dataset.headers = headers
+        width = len(headers)
         for number, row in enumerate(rows, start=1):
             if number > max_rows:
                 raise _too_many_rows(max_rows)

@@ -28,10 +28,15 @@ def test_summary_is_bounded_and_counts_add_up(statuses):
     assert 0 <= summary.with_information <= summary.applicable <= summary.total
     if summary.applicable:
         assert 0.0 <= summary.score <= 1.0
-        assert 0.0 <= summary.coverage <= 1.0
         assert 0.0 <= summary.no_information_share <= 1.0
     else:
-        assert summary.score is None and summary.coverage is None
+        assert summary.score is None
+    # Coverage is measured over the applicable obligations and the pending (unrated) ones.
+    assert summary.coverage_base == summary.applicable + summary.pending
+    if summary.coverage_base:
+        assert 0.0 <= summary.coverage <= 1.0
+    else:
+        assert summary.coverage is None
 
 
 @given(st.lists(STATUS, max_size=40), st.randoms(use_true_random=False))
@@ -50,8 +55,11 @@ def test_not_applicable_and_unrated_never_move_the_score(statuses, extra):
         statuses + [scoring.NOT_APPLICABLE] * extra + [scoring.UNRATED] * extra + [""] * extra, METHOD
     )
     assert before.score == after.score
-    assert before.coverage == after.coverage
     assert after.total == before.total + 3 * extra
+    # Unrated obligations are pending: they widen the coverage base (issue 12), never the informed count.
+    assert after.pending == before.pending + 2 * extra
+    assert after.with_information == before.with_information
+    assert after.coverage_base == before.coverage_base + 2 * extra
 
 
 @given(st.lists(STATUS, min_size=1, max_size=40), st.data())
