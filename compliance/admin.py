@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -95,6 +96,26 @@ class PolicyAdmin(PolicyMixin, admin.ModelAdmin):
             actions.pop("delete_selected", None)
         return actions
 
+    def get_changeform_initial_data(self, request):
+        """Initial values from the query string (`?agency=3`), without the ones that are not a
+        valid value of their field: a relation given `abc` would fail while rendering (500)."""
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not getattr(field, "concrete", False) and not field.many_to_many:
+                continue
+            target = field.target_field if field.is_relation else field
+            values = initial[name] if isinstance(initial[name], list) else [initial[name]]
+            try:
+                for value in values:
+                    target.to_python(value)
+            except (ValidationError, TypeError, ValueError):
+                del initial[name]
+        return initial
+
     def message_refusal(self, request, obj):
         """On a read-only change page, say why (once, as a warning)."""
         refusal = refusal_of(obj)
@@ -158,6 +179,14 @@ class PolicyImportExportAdmin(ImportExportMixin, PolicyAdmin):
 
     def has_export_permission(self, request):
         return bool(self.resource_classes) and self.has_view_permission(request)
+
+    def get_export_queryset(self, request):
+        """The export honours the changelist's filters; filters that make no sense (a text where
+        an id goes, an unknown field) answer 400, as they do not name any rows."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as exc:
+            raise BadRequest(gettext("Los filtros de la exportación no son válidos.")) from exc
 
     def add_data_read_fail_error_to_form(self, form, e):
         """A file that is not UTF-8 is refused with a message that says so in Spanish (the
