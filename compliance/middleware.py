@@ -6,6 +6,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lib.downloads import PRIVATE
+
 
 class SpanishFirstLocaleMiddleware(LocaleMiddleware):
     """Spanish (es-MX) unless the user chose another language with the switch.
@@ -54,3 +56,20 @@ class RejectControlCharactersMiddleware:
             if _CONTROL.search(key) or any(_CONTROL.search(value) for value in values):
                 return True
         return False
+
+
+class PrivateByDefaultCacheMiddleware:
+    """`Cache-Control: private, no-store` on every response that does not state its own policy.
+    Public pages of published cycles, the public API and public downloads set theirs
+    (reports.public_views, reports.api, lib.downloads) and keep it; everything else — pages
+    behind a login, the admin, private CSV/JSON and files — is never stored by a browser or a
+    proxy (a shared computer's back button, a corporate cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = PRIVATE
+        return response

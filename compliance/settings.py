@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "compliance.middleware.RejectControlCharactersMiddleware",
+    "compliance.middleware.PrivateByDefaultCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "compliance.middleware.SpanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
