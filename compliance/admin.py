@@ -27,6 +27,7 @@ from import_export.admin import ImportExportMixin
 
 from agencies import policy
 from obligations.history import timeline
+from obligations.models.files import GeneratedName
 
 
 def error_text(exc: Exception) -> str:
@@ -53,7 +54,12 @@ class PolicyMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.FileField) and isinstance(db_field.upload_to, GeneratedName) and formfield:
+            # The stored name is generated (short); the upload's own name, however long, is only
+            # kept for display, shortened by lib.uploads.safe_filename. No 100-character refusal.
+            formfield.max_length = None
+        return formfield
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

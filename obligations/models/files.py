@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -71,14 +72,17 @@ def private_storage():
 
 @deconstructible
 class GeneratedName:
-    """upload_to: `<folder>/<year>/<month>/<random hex><.ext>`; only the extension of the
-    uploaded name is used."""
+    """upload_to: `<folder>/<year>/<month>/<random hex><.ext>` (at most 75 characters for our
+    folders); only the extension of the uploaded name is used."""
 
     def __init__(self, folder: str):
         self.folder = folder
 
     def __call__(self, instance, filename: str) -> str:
-        suffix = PurePosixPath(filename).suffix.lower()[:8]
+        # Only ASCII letters and digits of the extension: the name is short and plain whatever
+        # the upload was called (a 300-character name, spaces, accents, control characters).
+        extension = re.sub(r"[^a-z0-9]", "", PurePosixPath(filename).suffix.lower())[:8]
+        suffix = f".{extension}" if extension else ""
         return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
     def __eq__(self, other):
