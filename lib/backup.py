@@ -231,7 +231,8 @@ def restore(source: Path, media_root: Path | None = None, database: dict | None 
     db = database or connection.settings_dict
     manifest = verify(source)
     vendor = manifest["database"]["vendor"]
-    if vendor != db["ENGINE"].rsplit(".", 1)[-1].replace("postgresql_psycopg2", "postgresql"):
+    target_vendor = "postgresql" if "postgresql" in db["ENGINE"] else "sqlite" if "sqlite" in db["ENGINE"] else "?"
+    if vendor != target_vendor:
         raise BackupError(f"El respaldo es de {vendor}; la base de datos de destino es {db['ENGINE']}.")
     if _media_files(media_root):
         raise BackupError(f"La carpeta de archivos {media_root} no está vacía: restaure en una carpeta vacía.")
