@@ -23,7 +23,7 @@ from agencies.models import Agency, NameAt
 from lib.i18n import localized
 from obligations.choices import CycleState
 from obligations.models import Assessment, Evidence, Reply, ReviewCycle
-from reports import computing, labels, scoring, snapshots
+from reports import computing, figures, labels, scoring, snapshots
 from reports.models import ScorecardSnapshot
 
 
@@ -162,6 +162,7 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user, *, with_evidence:
     else:
         recommendations = computing.recommendations_by_agency(cycle, [agency.pk]).get(agency.pk, [])
     card.recommendations = present_recommendations(recommendations)
+    figures.mark_asked_since(card.recommendations, cycle.period_end.year)
     return card
 
 
