@@ -50,13 +50,13 @@ def _base_urls(world_):
     """(endpoint, url without query, kwargs) for every URL pattern: the first case of its rule."""
     out = []
     for endpoint in ENDPOINTS:
-        cases = cases_for(endpoint)
-        assert cases, f"no rule for {endpoint.key}"
-        case = cases[0]
+        cases = cases_for(endpoint)  # a URL with no access rule yet is fuzzed all the same
         try:
-            kwargs = case.kwargs(world_)
-            url = build_url(endpoint, case, world_).split("?", 1)[0]
-        except pytest.fail.Exception:  # the world has no object of that model: any id will do
+            if not cases:
+                raise pytest.fail.Exception("no rule")
+            kwargs = cases[0].kwargs(world_)
+            url = build_url(endpoint, cases[0], world_).split("?", 1)[0]
+        except pytest.fail.Exception:  # no rule, or no object of that model in the world: any id
             kwargs = {name: 1 for name in endpoint.kwarg_names}
             url = "/" + re.sub(r"<(?:\w+:)?\w+>", "1", endpoint.route).replace("^", "").replace("$", "")
         out.append((endpoint, url, kwargs))
