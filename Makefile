@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup worker beat lint format messages bench clean lock
+.PHONY: run test setup worker beat lint format messages bench clean lock backup restore
 
 # Everything installed comes from the lock file: every transitive dependency pinned with its
 # hashes (`make lock` regenerates it from requirements-dev.txt). Production: requirements.lock.
@@ -48,6 +48,16 @@ test: $(STAMP)
 	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; else echo 'msgfmt not found: using the committed .mo catalogues'; fi
 	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+# Backup and restore (docs/operations.md): BACKUP_DIR is a new or empty folder.
+BACKUP_DIR ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(BACKUP_DIR)
+
+# Into an EMPTY database (DATABASE_URL) and an empty MEDIA_ROOT; every SHA-256 is checked.
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo 'usage: make restore BACKUP=backups/<folder>'; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

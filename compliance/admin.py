@@ -18,8 +18,9 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -33,6 +34,7 @@ from import_export.formats import base_formats
 from agencies import policy
 from agencies.models import Agency
 from obligations.history import timeline
+from obligations.models.files import GeneratedName
 
 
 def error_text(exc: Exception) -> str:
@@ -171,7 +173,12 @@ class PolicyMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.FileField) and isinstance(db_field.upload_to, GeneratedName) and formfield:
+            # The stored name is generated (short); the upload's own name, however long, is only
+            # kept for display, shortened by lib.uploads.safe_filename. No 100-character refusal.
+            formfield.max_length = None
+        return formfield
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -220,6 +227,26 @@ class PolicyAdmin(PolicyMixin, admin.ModelAdmin):
         if not self.has_delete_permission(request):
             actions.pop("delete_selected", None)
         return actions
+
+    def get_changeform_initial_data(self, request):
+        """Initial values from the query string (`?agency=3`), without the ones that are not a
+        valid value of their field: a relation given `abc` would fail while rendering (500)."""
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not getattr(field, "concrete", False) and not field.many_to_many:
+                continue
+            target = field.target_field if field.is_relation else field
+            values = initial[name] if isinstance(initial[name], list) else [initial[name]]
+            try:
+                for value in values:
+                    target.to_python(value)
+            except (ValidationError, TypeError, ValueError):
+                del initial[name]
+        return initial
 
     def message_refusal(self, request, obj):
         """On a read-only change page, say why (once, as a warning)."""
@@ -293,6 +320,14 @@ class PolicyImportExportAdmin(ImportExportMixin, PolicyAdmin):
 
     def has_export_permission(self, request):
         return bool(self.resource_classes) and self.has_view_permission(request)
+
+    def get_export_queryset(self, request):
+        """The export honours the changelist's filters; filters that make no sense (a text where
+        an id goes, an unknown field) answer 400, as they do not name any rows."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as exc:
+            raise BadRequest(gettext("Los filtros de la exportación no son válidos.")) from exc
 
     def get_urls(self):
         """The job's page; the library's `process_import` (which took a temporary file name back

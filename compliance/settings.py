@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "compliance.middleware.RejectControlCharactersMiddleware",
+    "compliance.middleware.PrivateByDefaultCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "compliance.middleware.SpanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +188,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 600)
 REPORT_HARD_TIME_LIMIT = env_int("REPORT_HARD_TIME_LIMIT", 660)
+# Claim lease of a running report job (reports.jobs.JobLease): the building process renews it
+# every REPORT_HEARTBEAT_SECONDS; a job whose lease is REPORT_LEASE_SECONDS old has no live
+# worker and is re-queued (at most REPORT_MAX_ATTEMPTS claims) or failed, by the periodic
+# check and by the next request for the same report.
+REPORT_HEARTBEAT_SECONDS = env_int("REPORT_HEARTBEAT_SECONDS", 15)
+REPORT_LEASE_SECONDS = env_int("REPORT_LEASE_SECONDS", 60)
 CELERY_TASK_SOFT_TIME_LIMIT = REPORT_SOFT_TIME_LIMIT
 CELERY_TASK_TIME_LIMIT = REPORT_HARD_TIME_LIMIT
 # Redis redelivers an unacknowledged task after visibility_timeout: keep it at least

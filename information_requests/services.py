@@ -34,6 +34,7 @@ from information_requests.models import Answer, AnswerDocument, InformationReque
 from lib.business_days import add_business_days
 from obligations.choices import CycleState, EvidenceKind
 from obligations.models import Assessment
+from obligations.models.files import files_removed_if_failed
 from obligations.services import add_evidence
 
 logger = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def save_answer(
     _check_liaison(addressee, by)
     if not addressee.request.obligations.filter(pk=obligation.pk).exists():
         raise ValidationError(_("Esa obligación no forma parte de la solicitud."))
-    with transaction.atomic():
+    with files_removed_if_failed(), transaction.atomic():
         answer = _locked_answer(addressee, obligation)
         refusal = answer.edit_refusal()
         if refusal:
@@ -167,7 +168,7 @@ def submit_answer(answer: Answer, *, by) -> Answer:
     """Send a stored draft answer as it is (see `_submit`)."""
     addressee = answer.addressee
     _check_liaison(addressee, by)
-    with transaction.atomic():
+    with files_removed_if_failed(), transaction.atomic():
         current = _locked_answer(addressee, answer.obligation)
         if current.pk is None:
             raise ValidationError(_("Guarde la respuesta antes de enviarla."))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from agencies import policy
 from obligations.choices import ReplyOutcome, Status
 from obligations.models import Assessment, Reply, ReplyDocument
+from obligations.models.files import files_removed_if_failed
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def file_reply(assessment: Assessment, *, by, text: str, files: Iterable = ()) -
     if not text.strip():
         raise ValidationError(_("Escriba el texto de la réplica."))
     try:
-        with transaction.atomic():
+        with files_removed_if_failed(), transaction.atomic():
             reply = Reply(assessment=assessment, text=text, filed_by=by, status_at_filing=assessment.status)
             reply._history_user = by
             reply.save()

@@ -82,6 +82,9 @@ def retry(request, job_id: int):
 def status(request, job_id: int):
     """Polled by static/js/report-jobs.js every second or two while a job runs."""
     job = get_object_or_404(ReportJob.objects.visible_to(request.user), pk=job_id)
+    if job.lease_expired():  # its worker died: re-queued (published on commit) or failed
+        jobs.reap_dead_jobs(params_key=job.params_key)
+        job.refresh_from_db()
     return JsonResponse(job_payload(job))
 
 

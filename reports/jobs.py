@@ -13,6 +13,11 @@ The lifecycle of a `ReportJob` (state in our database, not in Celery):
   runs it. A redelivery of the message that claimed a job (same Celery task id: the worker
   running it died, or a retry) may claim it again; any other message does nothing.
 - One deterministic file name per job, written atomically: a re-run replaces its own file.
+- A claim is a lease (`lease_until`): the process building the job renews it every
+  REPORT_HEARTBEAT_SECONDS (`JobLease`, and every progress step). A running job whose lease
+  ran out has no live worker (the whole worker was killed: no message comes back before the
+  broker's visibility timeout); `reap_dead_jobs()` — periodic, and on every request for the
+  same report — re-queues it under a new task id (at most MAX_ATTEMPTS claims) or fails it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,7 +36,7 @@ from pathlib import Path
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -154,6 +160,7 @@ def request_report(user, kind: str, cycle, agency=None, language: str = ReportLa
         raise ReportNotAllowed
     params_key = ReportJob.make_params_key(kind, cycle, agency, language)
 
+    reap_dead_jobs(params_key=params_key)  # never answer with a job whose worker is dead
     existing = ReportJob.objects.filter(params_key=params_key).active().first()
     if existing is None and cycle.state == CycleState.PUBLISHED:
         existing = _reusable_done_job(params_key, data_fingerprint(kind, cycle, agency))
@@ -253,6 +260,7 @@ def claim_job(job_id: int, task_id: str, hostname: str = "") -> ReportJob | None
     worker running it died (acks_late + reject_on_worker_lost) or on a retry."""
     now = timezone.now()
     changes = {
+        **_lease(now),
         "state": JobState.RUNNING,
         "task_id": task_id,
         "worker": f"{hostname}:{os.getpid()}"[:255],  # host and process (the one to look at if it hangs)
@@ -284,9 +292,59 @@ def claim_job(job_id: int, task_id: str, hostname: str = "") -> ReportJob | None
     return ReportJob.objects.select_related("cycle", "agency").get(pk=job_id)
 
 
+def _lease(now=None) -> dict:
+    now = now or timezone.now()
+    return {"heartbeat_at": now, "lease_until": now + timedelta(seconds=settings.REPORT_LEASE_SECONDS)}
+
+
+def renew_lease(job_id: int, task_id: str) -> bool:
+    """Extend the claim of a running job; False when it is no longer ours."""
+    return bool(ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, task_id=task_id).update(**_lease()))
+
+
+class JobLease:
+    """Renews a job's lease from a thread while the render runs (WeasyPrint can work for
+    minutes between two progress steps). It stops when the job is no longer ours, when the
+    worker's main process is gone (a pool process orphaned by a killed worker must not keep
+    a dead job alive) or after the hard time limit."""
+
+    def __init__(self, job_id: int, task_id: str):
+        self.job_id, self.task_id = job_id, task_id
+        self.stop_event = threading.Event()
+        self.parent = os.getppid()
+        self.thread = None
+
+    def __enter__(self):
+        # Inside a test's transaction the renewals could not commit: progress steps renew it.
+        if settings.REPORT_HEARTBEAT_SECONDS > 0 and not connection.in_atomic_block:
+            self.thread = threading.Thread(target=self._run, name=f"lease-{self.job_id}", daemon=True)
+            self.thread.start()
+        return self
+
+    def _run(self):
+        deadline = time.monotonic() + settings.REPORT_HARD_TIME_LIMIT
+        try:
+            while not self.stop_event.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                if os.getppid() != self.parent or time.monotonic() > deadline:
+                    return
+                try:
+                    if not renew_lease(self.job_id, self.task_id):
+                        return
+                except (OperationalError, InterfaceError) as exc:
+                    logger.warning("report lease renewal failed job=%s: %s", self.job_id, exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        return False
+
+
 def set_progress(job_id: int, task_id: str, progress: int, step: str) -> None:
     ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, task_id=task_id).update(
-        progress=max(0, min(int(progress), 99)), step=str(step)[:120]
+        progress=max(0, min(int(progress), 99)), step=str(step)[:120], **_lease()
     )
 
 
@@ -323,20 +381,8 @@ def run_job(job_id: int, task_id: str, hostname: str = "") -> Outcome:
         return Outcome("skipped")
     started = time.monotonic()
     try:
-        _remove_partial_files(job)
-        set_progress(job.pk, task_id, 5, _("Reuniendo los datos"))
-        fingerprint = data_fingerprint(job.kind, job.cycle, job.agency)
-        built = pdf.build_report(
-            job.kind,
-            job.cycle,
-            job.agency,
-            language=job.language,
-            fingerprint=fingerprint,
-            progress=lambda percent, step: set_progress(job.pk, task_id, percent, step),
-        )
-        set_progress(job.pk, task_id, 97, _("Guardando el archivo"))
-        name = job.storage_name()
-        _write_atomically(job, name, built.content)
+        with JobLease(job.pk, task_id):
+            built, fingerprint, name = _build(job, task_id)
     except SoftTimeLimitExceeded:
         fail_job(
             job.pk,
@@ -371,6 +417,24 @@ def run_job(job_id: int, task_id: str, hostname: str = "") -> Outcome:
         logger.info("report done job=%s pages=%s seconds=%.2f", job.pk, job.page_count, job.render_seconds)
         return Outcome(JobState.DONE, job)
     return Outcome("lost", job)
+
+
+def _build(job: ReportJob, task_id: str):
+    _remove_partial_files(job)
+    set_progress(job.pk, task_id, 5, _("Reuniendo los datos"))
+    fingerprint = data_fingerprint(job.kind, job.cycle, job.agency)
+    built = pdf.build_report(
+        job.kind,
+        job.cycle,
+        job.agency,
+        language=job.language,
+        fingerprint=fingerprint,
+        progress=lambda percent, step: set_progress(job.pk, task_id, percent, step),
+    )
+    set_progress(job.pk, task_id, 97, _("Guardando el archivo"))
+    name = job.storage_name()
+    _write_atomically(job, name, built.content)
+    return built, fingerprint, name
 
 
 def _readable(exc: Exception) -> str:
@@ -413,8 +477,50 @@ def stale_after() -> timedelta:
     return timedelta(seconds=settings.REPORT_HARD_TIME_LIMIT + 60)
 
 
+def reap_dead_jobs(now=None, params_key: str | None = None) -> dict:
+    """Running jobs whose lease ran out (their worker died whole): back to the queue under a
+    new task id while they have attempts left, otherwise failed with a message. A message of
+    the dead worker redelivered later finds the job claimed or finished and does nothing."""
+    now = now or timezone.now()
+    dead = ReportJob.objects.lease_expired(now)
+    if params_key is not None:
+        dead = dead.filter(params_key=params_key)
+    requeued = []
+    failed = 0
+    for job_id, attempts, lease_until in dead.values_list("pk", "attempts", "lease_until")[:100]:
+        still_dead = ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, lease_until=lease_until)
+        if attempts < MAX_ATTEMPTS:
+            if still_dead.update(
+                state=JobState.QUEUED,
+                task_id="",
+                enqueued_at=None,
+                progress=0,
+                step=_("En cola de nuevo: el worker que lo generaba se detuvo"),
+                error="",
+            ):
+                requeued.append(job_id)
+                logger.warning("report job=%s lease expired at %s: re-queued", job_id, lease_until)
+        elif still_dead.update(
+            state=JobState.FAILED,
+            finished_at=now,
+            step=_("Falló"),
+            error=_(
+                "El worker que generaba el reporte dejó de responder %(n)s veces; revise los workers. "
+                "Puede reintentarlo."
+            )
+            % {"n": attempts},
+        ):
+            failed += 1
+            logger.error("report job=%s lease expired after %s attempts: failed", job_id, attempts)
+    for job_id in requeued:
+        transaction.on_commit(lambda job_id=job_id: enqueue(job_id))
+    return {"requeued": len(requeued), "failed": failed}
+
+
 def mark_stale_jobs_failed(now=None) -> int:
-    """Jobs stuck in `running` past the hard limit → failed (they can be retried)."""
+    """Jobs stuck in `running` past the hard limit → failed (they can be retried). A backstop:
+    a job whose worker died is normally re-queued by `reap_dead_jobs` as soon as its lease
+    runs out (claims made before leases existed have none)."""
     now = now or timezone.now()
     count = ReportJob.objects.filter(state=JobState.RUNNING, started_at__lt=now - stale_after()).update(
         state=JobState.FAILED,
@@ -448,7 +554,13 @@ def requeue_lost_jobs(now=None) -> int:
 
 
 def check_jobs() -> dict:
-    return {"stale_failed": mark_stale_jobs_failed(), "requeued": requeue_lost_jobs()}
+    dead = reap_dead_jobs()
+    return {
+        "dead_requeued": dead["requeued"],
+        "dead_failed": dead["failed"],
+        "stale_failed": mark_stale_jobs_failed(),
+        "requeued": requeue_lost_jobs(),
+    }
 
 
 # --- What the site shows of a job -------------------------------------------------------

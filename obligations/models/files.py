@@ -10,18 +10,58 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from agencies.policy import ScopedQuerySet
 from lib.uploads import UploadInfo, safe_filename, validate_upload
+
+logger = logging.getLogger(__name__)
+
+# Files written inside `files_removed_if_failed()`: (storage, name) of each FileRecord saved.
+_written: ContextVar[list | None] = ContextVar("files_written", default=None)
+
+
+@contextmanager
+def files_removed_if_failed():
+    """Around a transaction that stores uploads: if it fails (a refusal, a conflict, a database
+    error), the files its rows pointed to are deleted too, so a rolled-back submission leaves no
+    orphan file behind."""
+    written = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in written:
+            try:
+                storage.delete(name)
+            except OSError as exc:  # pragma: no cover - a full disk, a lost volume
+                logger.warning("could not remove the file of a failed submission %s: %s", name, exc)
+        raise
+    finally:
+        _written.reset(token)
+
+
+def _remember_written(sender, instance, created, **kwargs):
+    written = _written.get()
+    # New rows only: a row saved again keeps a file an earlier, committed transaction wrote.
+    if written is not None and created and isinstance(instance, FileRecord) and instance.file:
+        written.append((instance.file.storage, instance.file.name))
+
+
+post_save.connect(_remember_written, dispatch_uid="obligations.files.remember_written")
 
 
 def private_storage():
@@ -32,14 +72,17 @@ def private_storage():
 
 @deconstructible
 class GeneratedName:
-    """upload_to: `<folder>/<year>/<month>/<random hex><.ext>`; only the extension of the
-    uploaded name is used."""
+    """upload_to: `<folder>/<year>/<month>/<random hex><.ext>` (at most 75 characters for our
+    folders); only the extension of the uploaded name is used."""
 
     def __init__(self, folder: str):
         self.folder = folder
 
     def __call__(self, instance, filename: str) -> str:
-        suffix = PurePosixPath(filename).suffix.lower()[:8]
+        # Only ASCII letters and digits of the extension: the name is short and plain whatever
+        # the upload was called (a 300-character name, spaces, accents, control characters).
+        extension = re.sub(r"[^a-z0-9]", "", PurePosixPath(filename).suffix.lower())[:8]
+        suffix = f".{extension}" if extension else ""
         return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
     def __eq__(self, other):

@@ -47,6 +47,10 @@ class ReportJobQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(state__in=ACTIVE_STATES)
 
+    def lease_expired(self, now=None):
+        """Running jobs whose claim lease ran out: the worker building them is dead."""
+        return self.filter(state=JobState.RUNNING, lease_until__lt=now or timezone.now())
+
     def with_params(self, kind: str, cycle, agency, language: str):
         return self.filter(params_key=ReportJob.make_params_key(kind, cycle, agency, language))
 
@@ -85,6 +89,10 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("solicitado el"), default=timezone.now, editable=False)
     enqueued_at = models.DateTimeField(_("encolado el"), null=True, blank=True)
     started_at = models.DateTimeField(_("iniciado el"), null=True, blank=True)
+    # The claim lease: the process building the job renews both while it works
+    # (reports.jobs.JobLease). A running job whose lease has run out has no live worker.
+    heartbeat_at = models.DateTimeField(_("último latido"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("reservado hasta"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminado el"), null=True, blank=True)
     render_seconds = models.FloatField(_("tiempo de generación (s)"), null=True, blank=True)
     file = models.FileField(
@@ -159,6 +167,13 @@ class ReportJob(models.Model):
 
     def download_name(self) -> str:
         return f"reporte-{self.cycle.slug}-{self.subject.lower()}-{self.language}.pdf"
+
+    def lease_expired(self, now=None) -> bool:
+        return (
+            self.state == JobState.RUNNING
+            and self.lease_until is not None
+            and self.lease_until < (now or timezone.now())
+        )
 
     @property
     def duration_seconds(self) -> float | None:

@@ -133,7 +133,7 @@ def broker(app, url: str):
 class WorkerProcess:
     """`celery worker -P prefork -c 1` in its own process group, on the test database."""
 
-    def __init__(self, broker_url: str, media_root: Path, log_path: Path):
+    def __init__(self, broker_url: str, media_root: Path, log_path: Path, extra_args: tuple = ()):
         from django.db import connection
 
         db = connection.settings_dict
@@ -144,6 +144,7 @@ class WorkerProcess:
             "MEDIA_ROOT": str(media_root),
         }
         self.log_path = log_path
+        self.extra_args = list(extra_args)
         self.process = None
 
     def start(self):
@@ -166,6 +167,7 @@ class WorkerProcess:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env,
@@ -178,6 +180,11 @@ class WorkerProcess:
     def children(self) -> list[int]:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+    def kill_whole(self):
+        """SIGKILL the main process and its pool at once (a power cut, the OOM killer on the group)."""
+        os.killpg(self.process.pid, 9)
+        self.process.wait(10)
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -89,3 +89,34 @@ def test_overdue_request_suggests_no_information_in_the_admin(client, auditora, 
     assert "Sugerencia: «sin información»" in page
     assert reverse("admin:obligations_assessment_change", args=[rating.pk]) in page
     assert "INM · LG-88-III" in page and "SEP · LG-89-XV" in page
+
+
+def test_an_attachment_with_a_very_long_name_is_stored_under_a_short_name(
+    client, auditora, cycle, sep, obligations, media
+):
+    from information_requests.models import RequestAttachment
+    from tests.information_requests.fixtures import pdf
+
+    long_name = "Oficio de respuesta " + "muy largo " * 25 + "final.PDF"  # 274 characters
+    client.force_login(auditora)
+    data = {
+        "cycle": cycle.pk,
+        "reference": "CNDH/5/2026/011",
+        "title": "Anexos",
+        "questions": "¿Qué campañas hizo?",
+        "obligations": [obligations[0].pk],
+        "term_business_days": "10",
+        "due_date": "",
+        **formset("addressees", [{"agency": sep.pk}]),
+        **formset("attachments", [{"file": pdf(long_name), "title": ""}]),
+    }
+    response = client.post(reverse("admin:information_requests_informationrequest_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attachment = RequestAttachment.objects.get()
+    assert len(attachment.file.name) < 100
+    assert attachment.file.name.startswith("requests/attachments/") and attachment.file.name.endswith(".pdf")
+    # The original name is kept for display and downloads, shortened safely (extension kept).
+    assert len(attachment.original_filename) == 150
+    assert attachment.original_filename.startswith("Oficio de respuesta muy largo")
+    assert attachment.original_filename.endswith(".PDF")
+    assert attachment.file.read().startswith(b"%PDF")

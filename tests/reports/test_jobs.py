@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from reports import jobs
@@ -204,3 +205,81 @@ def test_visible_to_follows_the_access_rule(auditora, secretariado, enlace_sep, 
     assert visible(enlace_sep) == {sep_job.pk}
     assert visible(enlace_inm) == {inm_job.pk}
     assert visible(outsider) == set()
+
+
+# --- Claim leases: a worker that died whole -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_claim_takes_a_lease_that_progress_renews(secretariado, sep, cycle, sent, settings):
+    job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    before = timezone.now()
+    jobs.claim_job(job.pk, "task-a")
+    job.refresh_from_db()
+    assert job.heartbeat_at >= before
+    assert job.lease_until == job.heartbeat_at + timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+    ReportJob.objects.filter(pk=job.pk).update(lease_until=before)
+    jobs.set_progress(job.pk, "task-a", 40, "Tablas")
+    job.refresh_from_db()
+    assert job.lease_until > timezone.now() and not job.lease_expired()
+    assert jobs.renew_lease(job.pk, "another-task") is False  # only the claiming task renews it
+
+
+def _expire(job):
+    ReportJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+
+
+@pytest.mark.django_db
+def test_a_new_request_is_never_attached_to_a_job_whose_lease_ran_out(
+    secretariado, sep, cycle, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    jobs.claim_job(job.pk, sent[0][1]["task_id"])
+    assert jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep).pk == job.pk  # alive: same job
+    _expire(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    # The dead job went back to the queue under a new task id and was published again.
+    assert again.pk == job.pk and again.reused is True
+    job.refresh_from_db()
+    assert job.state == JobState.QUEUED and job.attempts == 1
+    assert len(sent) == 2 and job.task_id == sent[1][1]["task_id"] != sent[0][1]["task_id"]
+    # The dead worker's message, redelivered much later, finds the job taken and does nothing.
+    assert jobs.claim_job(job.pk, job.task_id) is not None
+    assert jobs.claim_job(job.pk, sent[0][1]["task_id"]) is None
+
+
+@pytest.mark.django_db
+def test_the_periodic_check_requeues_dead_jobs_then_fails_them_after_max_attempts(
+    secretariado, sep, inm, cycle, sent, django_capture_on_commit_callbacks
+):
+    job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    alive = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, inm)
+    jobs.claim_job(alive.pk, "alive")
+    for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
+        jobs.claim_job(job.pk, f"task-{attempt}")
+        _expire(job)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = jobs.check_jobs()
+        job.refresh_from_db()
+        if attempt < jobs.MAX_ATTEMPTS:
+            assert (result["dead_requeued"], result["dead_failed"]) == (1, 0)
+            assert job.state == JobState.QUEUED and job.enqueued_at is not None
+        else:
+            assert (result["dead_requeued"], result["dead_failed"]) == (0, 1)
+    assert job.state == JobState.FAILED and job.attempts == jobs.MAX_ATTEMPTS
+    assert "dejó de responder 3 veces" in job.error
+    alive.refresh_from_db()
+    assert alive.state == JobState.RUNNING  # its lease holds
+
+
+@pytest.mark.django_db
+def test_the_status_endpoint_reports_a_dead_job_as_requeued(secretariado, sep, cycle, sent, client):
+    job = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
+    jobs.claim_job(job.pk, "task-a")
+    _expire(job)
+    client.force_login(secretariado)
+    payload = client.get(reverse("report_jobs:status", args=[job.pk])).json()
+    assert payload["state"] == JobState.QUEUED
+    assert "el worker que lo generaba se detuvo" in payload["step"]
