@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency
 from obligations.choices import Component
-from obligations.models import Obligation, Provision, Recommendation, RecommendationFollowUp, ReviewCycle
+from obligations.law_basis import basis_prefetch
+from obligations.models import Obligation, Recommendation, RecommendationFollowUp, ReviewCycle
 from reports import scoring
 
 COMPONENTS = [key for key, _label in Component.choices]
@@ -105,8 +106,7 @@ def compute_national(cycle, assessments: QuerySet, previous_qs: QuerySet | None,
         and not any(status == scoring.COMPLIED for _a, status in entries)
     ]
     obligations = {
-        o["code"]: o
-        for o in Obligation.objects.filter(code__in=unmet_codes).values("code", "title_es", "title_en", "component")
+        o.code: o for o in Obligation.objects.filter(code__in=unmet_codes).prefetch_related(*basis_prefetch())
     }
     acronyms = {  # as the agencies were named at the end of the period (PGR, not FGR, in 2017)
         agency.pk: agency.name_at(cycle.period_end).acronym
@@ -117,13 +117,15 @@ def compute_national(cycle, assessments: QuerySet, previous_qs: QuerySet | None,
         counts = defaultdict(int)
         for _agency_id, status in by_obligation[code]:
             counts[status] += 1
-        info = obligations.get(code, {"title_es": code, "title_en": "", "component": ""})
+        obligation = obligations.get(code)
         unmet.append(
             {
                 "code": code,
-                "title_es": info["title_es"],
-                "title_en": info["title_en"],
-                "component": info["component"],
+                "title_es": obligation.title_es if obligation else code,
+                "title_en": obligation.title_en if obligation else "",
+                "component": obligation.component if obligation else "",
+                "legal_basis": obligation.legal_basis if obligation else "",
+                "basis": obligation.basis_for_period(cycle.period_start, cycle.period_end) if obligation else None,
                 "agencies": sorted(acronyms.get(agency_id, "?") for agency_id, _s in by_obligation[code]),
                 "counts": dict(counts),
             }
@@ -135,9 +137,7 @@ def compute_national(cycle, assessments: QuerySet, previous_qs: QuerySet | None,
 def _row_queryset(assessments: QuerySet) -> QuerySet:
     return (
         assessments.select_related("obligation")
-        .prefetch_related(
-            Prefetch("obligation__provisions", queryset=Provision.objects.select_related("instrument")),
-        )
+        .prefetch_related(*basis_prefetch("obligation__"))
         .only(
             "id",
             "agency_id",
@@ -153,6 +153,7 @@ def _row_queryset(assessments: QuerySet) -> QuerySet:
             "obligation__component",
             "obligation__level",
             "obligation__legal_basis_to_verify",
+            "obligation__basis_confidence",
             "obligation__deadline_es",
             "obligation__deadline_en",
             "obligation__deadline_date",
@@ -189,13 +190,13 @@ def compute_rows_by_agency(
             else None
         )
         summary = scorecard_summary(method, ratings, before, previous_cycle)
-        rows = [_row(a, method, as_of, trends, before_statuses) for a in items]
+        rows = [_row(a, cycle, method, as_of, trends, before_statuses) for a in items]
         summary["overdue"] = sum(1 for row in rows if row["overdue"])
         result[agency_id] = (summary, rows)
     return result
 
 
-def _row(assessment, method: scoring.Method, as_of: date, trends: dict, before: dict) -> dict:
+def _row(assessment, cycle, method: scoring.Method, as_of: date, trends: dict, before: dict) -> dict:
     obligation = assessment.obligation
     status = scoring.normalize(assessment.status)
     deadline_passed = obligation.deadline_date is not None and obligation.deadline_date < as_of
@@ -208,6 +209,7 @@ def _row(assessment, method: scoring.Method, as_of: date, trends: dict, before: 
         "level": obligation.level,
         "legal_basis": obligation.legal_basis,
         "legal_basis_to_verify": obligation.legal_basis_to_verify,
+        "basis": obligation.basis_for_period(cycle.period_start, cycle.period_end),
         "status": status,
         "value": method.value(status),
         "rationale": assessment.rationale,

@@ -333,6 +333,13 @@ class Obligation(models.Model):
             items.append(BasisItem(provision, version, replaced))
         return items
 
+    def basis_for_period(self, start: date, end: date) -> dict:
+        """The legal basis a rating of the period [start, end] enforces, as plain data: see
+        obligations.law_basis (prefetch `law_basis.basis_prefetch()`)."""
+        from obligations.law_basis import basis_for_period
+
+        return basis_for_period(self, start, end)
+
     def repealed_basis(self, day: date) -> list[BasisItem]:
         """The provisions of the basis that were repealed by `day`, each with what replaced it."""
         return [item for item in self.basis_on(day) if item.version is not None and item.version.repealed]
