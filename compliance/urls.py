@@ -22,5 +22,6 @@ urlpatterns = [
     path("replicas/", include("obligations.reply_urls")),
     path("solicitudes/", include("information_requests.urls")),
     path("publico/", include("reports.public_urls")),
+    path("ley/", include("obligations.law_urls")),
     path("api/v1/", include("reports.api_urls")),
 ]

@@ -349,6 +349,14 @@ RULES: dict[str, list[Case]] = {
         for c in ("mx-publicado", "mx-abierto")
         for a in ("SEP", "INM")
     ],
+    # --- "La Ley" (obligations/law_urls.py): public, ratings of published cycles only
+    "law:index": [Case("index", PUBLIC, hidden=dict.fromkeys(ROLES, ["mx-abierto"]))],
+    "law:agency": [
+        Case(a, PUBLIC, kwargs=lambda w, a=a: {"acronym": a}, hidden=dict.fromkeys(ROLES, ["mx-abierto"]))
+        for a in ("SEP", "INM")
+    ]
+    + [Case("unknown", everyone(NOT_FOUND), kwargs=lambda w: {"acronym": "NOEXISTE"})],
+    "law:reform": [Case("unknown", everyone(NOT_FOUND), kwargs=lambda w: {"day": "2020-01-01"})],
     # --- the read-only JSON API (reports/api_urls.py): anonymous, published data only
     "api:index": [Case("index", PUBLIC)],
     "api:openapi": [Case("schema", PUBLIC)],
