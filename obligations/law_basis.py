@@ -89,6 +89,33 @@ def basis_for_period(obligation, start: date, end: date) -> dict:
     }
 
 
+def review_window(cycle) -> tuple[date, date] | None:
+    """(end of the previous cycle's period, end of this one's): a reform or repeal that took effect
+    after the first and by the second changed the legal basis since the previous cycle. None for
+    the first cycle (nothing to compare with)."""
+    from obligations.models import ReviewCycle
+
+    if cycle is None:
+        return None
+    previous = ReviewCycle.objects.filter(period_end__lt=cycle.period_end).order_by("-period_end").first()
+    return (previous.period_end, cycle.period_end) if previous is not None else None
+
+
+def cycle_under_review():
+    """The newest cycle not yet published (the one auditors are rating), None if every one is."""
+    from obligations.choices import CycleState
+    from obligations.models import ReviewCycle
+
+    return ReviewCycle.objects.exclude(state=CycleState.PUBLISHED).order_by("-period_end").first()
+
+
+def changes_text(obligation, window: tuple[date, date]) -> str:
+    """The provisions of the basis a reform or repeal changed in `window`, each with its version at
+    the end (and, for a repeal, what replaced it or that nothing did); empty when none changed."""
+    basis = basis_for_period(obligation, *window)
+    return "; ".join(item_text(item) for item in basis["items"] if item["changed_in_period"])
+
+
 def _dmy(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d-%m-%Y") if iso else "?"
 

@@ -225,6 +225,13 @@ class ObligationQuerySet(models.QuerySet):
     def without_statutory_basis(self):
         return self.filter(basis_confidence=BasisConfidence.NONE)
 
+    def basis_changed_during(self, start: date, end: date):
+        """Obligations a provision of whose basis a reform or repeal changed after `start` and on or
+        before `end` (e.g. since the previous review cycle: obligations.law_basis.review_window)."""
+        changed = Provision.objects.changed_during(start, end)
+        through = Obligation.provisions.through.objects.filter(provision__in=changed)
+        return self.filter(pk__in=through.values("obligation_id"))
+
 
 @dataclass(frozen=True)
 class BasisItem:
