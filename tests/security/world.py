@@ -188,6 +188,7 @@ def _add_catalogue_extras(w: World) -> None:
     w.extra["obligations.recommendationfollowup"] = RecommendationFollowUp.objects.create(
         recommendation=recommendation, cycle=w.cycles["published"], agency=w.agencies["SEP"]
     )
+    _add_law_and_figures(w)
     w.extra["axes.accesslog"] = AccessLog.objects.create(
         username="mx-auditora", ip_address="10.0.0.1", user_agent="pytest", path_info="/entrar/"
     )
@@ -195,6 +196,65 @@ def _add_catalogue_extras(w: World) -> None:
 
     w.extra["information_requests.remindersent"] = ReminderSent.objects.create(
         addressee=w.extra["addressee-SEP"], stage="before_5", recipients="enlace@sep.example"
+    )
+
+
+def _add_law_and_figures(w: World) -> None:
+    """One row of each law-catalogue and figures model (issue 11 and 16 data)."""
+    from agencies.models import CommissionMembership
+    from obligations.models import (
+        Duty,
+        DutyAssignment,
+        DutyBearer,
+        LegalInstrument,
+        Provision,
+        ProvisionVersion,
+        RecurringAsk,
+        State,
+        StateFact,
+    )
+
+    law = LegalInstrument.objects.create(
+        code="mx-ley", short_name="Ley General", name_es="Ley General de prueba", kind="law"
+    )
+    provision = Provision.objects.create(instrument=law, article="89", fraction="VI")
+    w.extra["obligations.provision"] = provision
+    w.extra["obligations.provisionversion"] = ProvisionVersion.objects.create(
+        provision=provision, valid_from=date(2012, 6, 15), paraphrase_es="Incluir módulos", source="prueba"
+    )
+    bearer = DutyBearer.objects.create(
+        code="MX-SEP",
+        kind="agency",
+        name_es="Secretaría de Educación Pública",
+        agency=w.agencies["SEP"],
+        source="prueba",
+    )
+    w.extra["obligations.dutybearer"] = bearer
+    duty = Duty.objects.create(
+        code="MX-DEB-89-VI",
+        instrument=law,
+        citation="Art. 89, fr. VI",
+        theme="prevention",
+        paraphrase_es="Deber",
+        source="prueba",
+    )
+    DutyAssignment.objects.create(duty=duty, bearer=bearer)
+    w.extra["obligations.duty"] = duty
+    w.extra["agencies.commissionmembership"] = CommissionMembership.objects.create(
+        agency=w.agencies["SEP"],
+        law_name="Secretaría de Educación Pública",
+        valid_from=date(2012, 6, 15),
+        source="prueba",
+    )
+    state = State.objects.order_by("code").first() or State.objects.create(
+        code="32", name="Zacatecas", short_name="Zacatecas", abbreviation="ZAC", tile_row=6, tile_column=4
+    )
+    w.extra["obligations.state"] = state
+    w.extra["obligations.statefact"] = StateFact.objects.create(
+        code="mx-hecho", state=state, topic="victims", text_es="Hecho", source="prueba", quote="cita"
+    )
+    w.extra["obligations.recurringask"] = RecurringAsk.objects.create(
+        code="mx-pedido", title_es="Pedido", summary_es="Qué se pide"
     )
 
 
