@@ -128,10 +128,17 @@ class Article:
         return f"{self.instrument.code}-{'t' if self.transitory else ''}{self.article}".lower()
 
 
-def law_by_article(day: date) -> list[Article]:
+@dataclass
+class LawPage:
+    articles: list[Article]
+    unlocated: list[DutyLine]  # duties whose article is not known (the Regulation's, ⚠)
+
+
+def law_by_article(day: date) -> LawPage:
     """Every provision that assigns a duty or grounds an obligation, grouped by article, with the
     version in force on `day`, its duties (each listed under its first provision) with their
-    bearers and each bearer's latest published rating, and the obligations it grounds."""
+    bearers and each bearer's latest published rating, and the obligations it grounds; then the
+    duties no provision holds (article not identified)."""
     provisions = list(
         Provision.objects.filter(Q(duties__isnull=False) | Q(obligations__isnull=False))
         .distinct()
@@ -146,15 +153,14 @@ def law_by_article(day: date) -> list[Article]:
     duties = list(Duty.objects.prefetch_related(*_duty_prefetches()))
     ratings = latest_published_ratings([o.pk for d in duties for o in d.obligations.all()])
     lines = {p.pk: ProvisionLine(p, p.version_on(day), obligations=list(p.obligations.all())) for p in provisions}
+    unlocated = []
     for duty in duties:
         first = min(duty.provisions.all(), key=lambda p: (p.transitory, p.sort_key), default=None)
-        if first is None or first.pk not in lines:
-            continue
         bearers = [
             BearerLine(a, _ratings_for(duty, a.bearer.agency_id, ratings) if a.bearer.agency_id else [])
             for a in duty.assignments.all()
         ]
-        lines[first.pk].duties.append(DutyLine(duty, bearers))
+        (lines[first.pk].duties if first is not None else unlocated).append(DutyLine(duty, bearers))
     articles: list[Article] = []
     for provision in provisions:
         last = articles[-1] if articles else None
@@ -163,7 +169,7 @@ def law_by_article(day: date) -> list[Article]:
             last = Article(provision.instrument, provision.article, provision.transitory, [])
             articles.append(last)
         last.provisions.append(lines[provision.pk])
-    return articles
+    return LawPage(articles, unlocated)
 
 
 def commission_on(day: date) -> list[CommissionMembership]:

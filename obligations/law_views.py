@@ -40,7 +40,7 @@ def index(request):
         "law/index.html",
         {
             "day": day,
-            "articles": law_pages.law_by_article(day),
+            "law": law_pages.law_by_article(day),
             "commission": law_pages.commission_on(day),
             "reforms": law_pages.reforms(),
             "agencies": law_pages.agencies_with_duties(),

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from agencies.models import Agency
-from obligations.models import Assessment, Obligation, ReviewCycle
+from obligations.models import Assessment, Duty, Obligation, ReviewCycle
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def law(db):
 
 def _provision(response, citation):
     return next(
-        line for a in response.context["articles"] for line in a.provisions if line.provision.citation == citation
+        line for a in response.context["law"].articles for line in a.provisions if line.provision.citation == citation
     )
 
 
@@ -61,15 +61,16 @@ def test_nothing_unsourced_is_shown_as_fact(client, law):
     inferred carries ⚠."""
     response = client.get(reverse("law:index"))
     body = response.content.decode()
-    for article in response.context["articles"]:
-        for line in article.provisions:
-            for d in line.duties:
-                assert d.duty.source and f"Fuente: {d.duty.source}" in body.replace("&#x27;", "'").replace(
-                    "&quot;", '"'
-                ), d.duty.code
+    lines = [d for a in response.context["law"].articles for line in a.provisions for d in line.duties]
+    lines += response.context["law"].unlocated  # the Regulation's duties without an article (⚠)
+    assert sorted(d.duty.code for d in lines) == sorted(Duty.objects.values_list("code", flat=True))
+    assert response.context["law"].unlocated and all(d.duty.inferred for d in response.context["law"].unlocated)
+    readable = body.replace("&#x27;", "'").replace("&quot;", '"')
+    for d in lines:
+        assert d.duty.source and f"Fuente: {d.duty.source}" in readable, d.duty.code
     flagged = sum(
         1
-        for a in response.context["articles"]
+        for a in response.context["law"].articles
         for line in a.provisions
         if line.version is not None and (line.version.inferred or not line.version.wording_known)
     )
