@@ -116,6 +116,19 @@ def changes_text(obligation, window: tuple[date, date]) -> str:
     return "; ".join(item_text(item) for item in basis["items"] if item["changed_in_period"])
 
 
+def article_anchor(instrument_code: str, article: str, transitory: bool) -> str:
+    """The anchor of an article on the "La Ley" page (/ley/#lgpsedmtp-89)."""
+    return f"{instrument_code}-{'t' if transitory else ''}{article}".lower()
+
+
+def law_link(basis: dict | None) -> str:
+    """Anchor of the first provision of a basis on the "La Ley" page, empty when there is none."""
+    if not basis or not basis.get("items"):
+        return ""
+    first = basis["items"][0]
+    return article_anchor(first["instrument"], first["article"], first["transitory"])
+
+
 def _dmy(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d-%m-%Y") if iso else "?"
 

@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q
 from agencies.models import Agency, CommissionMembership
 from lib.i18n import localized
 from obligations.choices import BearerKind, InstrumentKind
+from obligations.law_basis import article_anchor
 from obligations.models import (
     Assessment,
     Duty,
@@ -125,7 +126,7 @@ class Article:
 
     @property
     def anchor(self) -> str:
-        return f"{self.instrument.code}-{'t' if self.transitory else ''}{self.article}".lower()
+        return article_anchor(self.instrument.code, self.article, self.transitory)
 
 
 @dataclass

@@ -72,6 +72,7 @@ def test_the_sep_scorecard_cites_article_89_fraction_vi(client, baseline, enlace
     assert rows["PREV-15"]["basis"]["confidence"] == "high"
     body = response.content.decode()
     assert MODULES in body
+    assert f'href="{reverse("law:index")}#lgpsedmtp-89"' in body  # the article on the La Ley page
     assert "Por precisar" not in body and "por verificar" not in body
 
 
