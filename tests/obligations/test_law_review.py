@@ -76,3 +76,24 @@ def test_a_repeal_with_no_replacement_says_so(db):
     Obligation.objects.filter(pk=obligation.pk).update(basis_confidence="")  # nobody reviewed it
     unreviewed = Obligation.objects.prefetch_related(*basis_prefetch()).get(pk=obligation.pk)
     assert basis_text(unreviewed.basis_for_period(date(2012, 1, 1), date(2012, 3, 31))).endswith("— por verificar")
+
+
+def test_opening_a_cycle_warns_of_the_changed_bases(db, client, auditora):
+    call_command("load_reference_data", verbosity=0)
+    client.force_login(auditora)
+    data = {
+        "name_es": "Ciclo 2017–2024",
+        "slug": "mx-2024",
+        "period_start": "2017-08-01",
+        "period_end": "2024-12-31",
+        "methodology_version": "cndh-2019-v1",
+    }
+    response = client.post(reverse("admin:obligations_reviewcycle_open"), {**data, "confirm": "yes"}, follow=True)
+    cycle = ReviewCycle.objects.get(slug="mx-2024")
+    changed = Obligation.objects.basis_changed_during(*review_window(cycle)).count()
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(
+        m.startswith(f"{changed} obligaciones tienen un fundamento legal reformado o derogado")
+        and "fundamento_reformado=mx-2024" in m
+        for m in shown
+    ), shown
