@@ -186,3 +186,21 @@ class PolicyInline(PolicyMixin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and refusal_of(obj) is None
+
+
+class StoredDocumentsInline(PolicyInline, admin.TabularInline):
+    """The files a submission carried (answer or reply documents): listed, never edited here.
+    Subclasses set `model` and, if they show more, `fields`."""
+
+    fields = ["title", "original_filename", "size", "sha256"]
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

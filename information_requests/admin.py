@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin import PolicyAdmin, PolicyInline, error_text
+from compliance.admin import PolicyAdmin, PolicyInline, StoredDocumentsInline, error_text
 from information_requests.choices import RequestState
 from information_requests.forms import InformationRequestAdminForm
 from information_requests.models import (
@@ -193,18 +193,9 @@ class InformationRequestAdmin(PolicyAdmin):
             )
 
 
-class AnswerDocumentInline(PolicyInline, admin.TabularInline):
+class AnswerDocumentInline(StoredDocumentsInline):
     model = AnswerDocument
-    fields = ["title", "original_filename", "size", "sha256", "evidence"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    fields = [*StoredDocumentsInline.fields, "evidence"]
 
 
 @admin.register(Answer)

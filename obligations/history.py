@@ -15,16 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from obligations.models import Assessment, Evidence
 
-ASSESSMENT_FIELDS = (
-    "status",
-    "rationale",
-    "source_reference",
-    "workflow_state",
-    "reviewer",
-    "validator",
-    "return_reason",
-    "version",
-)
+# What an auditor may see change on a rating: the fields compared on a collision, and the version.
+ASSESSMENT_FIELDS = (*Assessment.TRACKED_FIELDS, "version")
 EVIDENCE_FIELDS = (
     "kind",
     "title",

@@ -27,6 +27,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from obligations.models import Indicator
+
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SOURCES_DIR = FIXTURES_DIR / "sources"
 CNDH_2019_SUMMARY = SOURCES_DIR / "cndh-2019-resumen-ejecutivo.txt"
@@ -311,21 +313,7 @@ def _provision(spec: list, where: str):
     return provision
 
 
-INDICATOR_FIELDS = (
-    "statement_es",
-    "statement_en",
-    "kind",
-    "means_of_verification",
-    "is_quantitative",
-    "numerator",
-    "denominator",
-    "unit",
-    "data_source",
-    "disaggregation",
-    "baseline",
-    "target",
-    "source",
-)
+INDICATOR_FIELDS = Indicator.DESCRIPTION_FIELDS
 
 
 def _indicator(report: LoadReport, item: dict, obligation=None):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from obligations.models import ProvisionVersion
 from obligations.reference import (
     LoadReport,
     ReferenceDataError,
@@ -24,19 +25,7 @@ from obligations.reference import (
     check_basis,
 )
 
-VERSION_KEYS = {
-    "amended_by",
-    "paraphrase_es",
-    "paraphrase_en",
-    "wording_known",
-    "change_es",
-    "change_en",
-    "repealed",
-    "replaced_by",
-    "inferred",
-    "inferred_note",
-    "source",
-}
+VERSION_KEYS = set(ProvisionVersion.CONTENT_FIELDS)
 BEARER_KEYS = {
     "code",
     "kind",

@@ -255,22 +255,7 @@ class ProvisionVersionResource(StrictModelResource):
     class Meta(StrictModelResource.Meta):
         model = ProvisionVersion
         import_id_fields = ("provision", "valid_from")
-        fields = (
-            "provision",
-            "valid_from",
-            "valid_until",
-            "amended_by",
-            "paraphrase_es",
-            "paraphrase_en",
-            "wording_known",
-            "change_es",
-            "change_en",
-            "repealed",
-            "replaced_by",
-            "inferred",
-            "inferred_note",
-            "source",
-        )
+        fields = ("provision", "valid_from", "valid_until", *ProvisionVersion.CONTENT_FIELDS)
         export_order = fields
 
     def get_queryset(self):
@@ -402,23 +387,7 @@ class IndicatorResource(StrictModelResource):
     class Meta(StrictModelResource.Meta):
         model = Indicator
         import_id_fields = ("code",)
-        fields = (
-            "code",
-            "obligation",
-            "statement_es",
-            "statement_en",
-            "kind",
-            "means_of_verification",
-            "is_quantitative",
-            "numerator",
-            "denominator",
-            "unit",
-            "data_source",
-            "disaggregation",
-            "baseline",
-            "target",
-            "source",
-        )
+        fields = ("code", "obligation", *Indicator.DESCRIPTION_FIELDS)
         export_order = fields
 
     def get_queryset(self):

@@ -5,24 +5,14 @@ agencies on the site and never deleted."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin import PolicyAdmin, PolicyInline
+from compliance.admin import PolicyAdmin, StoredDocumentsInline
 from obligations.forms import ReplyAnswerAdminForm
 from obligations.models import Reply, ReplyDocument
 from obligations.replies import answer_reply
 
 
-class ReplyDocumentInline(PolicyInline, admin.TabularInline):
+class ReplyDocumentInline(StoredDocumentsInline):
     model = ReplyDocument
-    fields = ["title", "original_filename", "size", "sha256"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AnsweredFilter(admin.SimpleListFilter):

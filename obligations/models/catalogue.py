@@ -381,6 +381,24 @@ class Indicator(models.Model):
     """What measures an obligation; with no obligation, a national context indicator
     (e.g. the TIP reports' yearly prosecutions and convictions)."""
 
+    # What describes an indicator, beside its code and obligation: read from the reference file
+    # (obligations.reference) and imported/exported in the admin (obligations.resources).
+    DESCRIPTION_FIELDS = (
+        "statement_es",
+        "statement_en",
+        "kind",
+        "means_of_verification",
+        "is_quantitative",
+        "numerator",
+        "denominator",
+        "unit",
+        "data_source",
+        "disaggregation",
+        "baseline",
+        "target",
+        "source",
+    )
+
     code = models.CharField(_("clave"), max_length=40, unique=True)
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"

@@ -35,6 +35,22 @@ class ProvisionVersion(models.Model):
     """What one provision said from one date to another: the original text (amended_by empty) or the
     text left by a reform decree. A repeal is a version too (`repealed`), kept as history."""
 
+    # What a version says, beside its provision and dates: the reference file's keys
+    # (obligations.reference_law) and the admin's import/export columns (obligations.resources).
+    CONTENT_FIELDS = (
+        "amended_by",
+        "paraphrase_es",
+        "paraphrase_en",
+        "wording_known",
+        "change_es",
+        "change_en",
+        "repealed",
+        "replaced_by",
+        "inferred",
+        "inferred_note",
+        "source",
+    )
+
     provision = models.ForeignKey(
         "obligations.Provision", on_delete=models.CASCADE, related_name="versions", verbose_name=_("disposición")
     )
