@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from compliance import views
+from reports import public_views
 
 admin.site.site_header = "Seguimiento de la Ley General en materia de trata de personas"
 admin.site.site_title = "Seguimiento LGPSEDMTP"
@@ -23,5 +24,7 @@ urlpatterns = [
     path("solicitudes/", include("information_requests.urls")),
     path("publico/", include("reports.public_urls")),
     path("ley/", include("obligations.law_urls")),
+    path("", include("reports.figure_urls")),
+    path("verificar/", public_views.verify, name="verify"),
     path("api/v1/", include("reports.api_urls")),
 ]

@@ -124,3 +124,11 @@ class BearerKind(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretaría Técnica de la Comisión")
     BODY = "body", _("Otro órgano o sistema nombrado en la Ley")
     CLASS = "class", _("Clase de autoridades")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a source's date is known (a report cites "2019", not an invented day)."""
+
+    DAY = "day", _("Día")
+    MONTH = "month", _("Mes")
+    YEAR = "year", _("Año")

@@ -7,6 +7,19 @@ validate and to chart). Empty means "not broken down by that dimension" (the tot
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The fields of an IndicatorValue that break it down, in display order (empty: the total over it).
+BREAKDOWN_DIMENSIONS = (
+    "sex",
+    "age_group",
+    "nationality",
+    "country",
+    "exploitation",
+    "order",
+    "state",
+    "agency",
+    "disaggregation",
+)
+
 
 class ValueStatus(models.TextChoices):
     """A figure that was not reported is not a zero: it has no value at all."""

@@ -698,6 +698,9 @@ def load_baseline(report: LoadReport, data: dict) -> None:
             "state": spec["state"],
             "methodology_version": spec["methodology_version"],
             "source": spec.get("source", ""),
+            # The source document's own date (a report's cover shows it), never the load date.
+            "source_published_on": _date(spec.get("source_published_on")),
+            "source_published_precision": spec.get("source_published_precision", "day"),
         },
         on_create={"closed_at": now, "published_at": now},
     )

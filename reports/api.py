@@ -32,11 +32,17 @@ from django.views.decorators.http import require_safe
 from agencies.choices import AgencyKind, OrderOfGovernment
 from agencies.models import Agency
 from obligations.choices import BasisConfidence, Component, Level, Status
+from obligations.figure_choices import FactTopic, ValueStatus
 from obligations.models import ReviewCycle
 from reports.open_data import (
     AGENCY_COLUMNS,
     ASSESSMENT_COLUMNS,
+    INDICATOR_VALUE_COLUMNS,
     OBLIGATION_COLUMNS,
+    RECOMMENDATION_LINK_COLUMNS,
+    REFERENCE_DATASETS,
+    STATE_COLUMNS,
+    STATE_FACT_COLUMNS,
     agency_row,
     assessment_row,
     obligation_row,
@@ -249,10 +255,82 @@ def assessment_api_row(assessment) -> dict:
     return {**assessment_row(assessment, basis), "basis": basis}
 
 
+def _year(request, name: str) -> int | None:
+    value = request.GET.get(name)
+    if value is None:
+        return None
+    if not value.isdigit() or not 1900 <= int(value) <= 2100:
+        raise BadRequest(_("%(name)s debe ser un año de cuatro cifras.") % {"name": name})
+    return int(value)
+
+
+@_list_view
+def indicator_values(request):
+    """Figures of the sources with their breakdown, source and quote (not reported: value null)."""
+    _check_params(request, ("indicator", "year", "status", "state", "agency"))
+    queryset, to_row, _columns = REFERENCE_DATASETS["indicator_values"]
+    queryset = queryset()
+    if indicator := request.GET.get("indicator", "").strip():
+        queryset = queryset.filter(indicator__code=indicator)
+    if (year := _year(request, "year")) is not None:
+        queryset = queryset.filter(year=year)
+    if status := _choice(request, "status", ValueStatus.values):
+        queryset = queryset.filter(status=status)
+    if state := request.GET.get("state", "").strip():
+        queryset = queryset.filter(state__code=state)
+    if agency := request.GET.get("agency", "").strip():
+        queryset = queryset.filter(agency__in=_agency_ids(agency))
+    return queryset, to_row
+
+
+@_list_view
+def states(request):
+    """The 32 states (entidades federativas)."""
+    _check_params(request, ())
+    queryset, to_row, _columns = REFERENCE_DATASETS["states"]
+    return queryset(), to_row
+
+
+@_list_view
+def state_facts(request):
+    """What the sources say about each state (state empty: about the states without naming them)."""
+    _check_params(request, ("state", "topic"))
+    queryset, to_row, _columns = REFERENCE_DATASETS["state_facts"]
+    queryset = queryset()
+    if state := request.GET.get("state", "").strip():
+        queryset = queryset.filter(state__code=state)
+    if topic := _choice(request, "topic", FactTopic.values):
+        queryset = queryset.filter(topic=topic)
+    return queryset, to_row
+
+
+@_list_view
+def recommendation_links(request):
+    """Recommendations that ask the same thing as others (recurring asks)."""
+    _check_params(request, ("ask", "recommendation"))
+    queryset, to_row, _columns = REFERENCE_DATASETS["recommendation_links"]
+    queryset = queryset()
+    if ask := request.GET.get("ask", "").strip():
+        queryset = queryset.filter(ask__code=ask)
+    if recommendation := request.GET.get("recommendation", "").strip():
+        queryset = queryset.filter(recommendation__code=recommendation)
+    return queryset, to_row
+
+
 @require_safe
 def index(request):
     """The entry point: links to every list and to the OpenAPI document."""
-    names = ("cycles", "agencies", "obligations", "assessments", "openapi")
+    names = (
+        "cycles",
+        "agencies",
+        "obligations",
+        "assessments",
+        "indicator_values",
+        "states",
+        "state_facts",
+        "recommendation_links",
+        "openapi",
+    )
     return _json(request, {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names})
 
 
@@ -383,6 +461,37 @@ def openapi_document(server_url: str) -> dict:
                     level_param,
                 ],
             ),
+            "/indicator-values/": get(
+                "listIndicatorValues",
+                "Cifras de las fuentes con su desagregación, fuente y cita",
+                "IndicatorValue",
+                [
+                    _param("indicator", "Clave del indicador (p. ej. CTX-INVESTIGACIONES)."),
+                    _param("year", "Año de la cifra.", {"type": "integer", "minimum": 1900, "maximum": 2100}),
+                    _param("status", "Estado de la cifra.", {"type": "string", "enum": list(ValueStatus.values)}),
+                    _param("state", "Clave INEGI de la entidad («01» a «32»)."),
+                    _param("agency", "Siglas de la dependencia, vigentes o anteriores."),
+                ],
+            ),
+            "/states/": get("listStates", "Entidades federativas", "State", []),
+            "/state-facts/": get(
+                "listStateFacts",
+                "Lo que dicen las fuentes de cada entidad",
+                "StateFact",
+                [
+                    _param("state", "Clave INEGI de la entidad («01» a «32»)."),
+                    _param("topic", "Tema.", {"type": "string", "enum": list(FactTopic.values)}),
+                ],
+            ),
+            "/recommendation-links/": get(
+                "listRecommendationLinks",
+                "Recomendaciones que piden lo mismo (peticiones reiteradas)",
+                "RecommendationLink",
+                [
+                    _param("ask", "Clave de la petición reiterada."),
+                    _param("recommendation", "Clave de la recomendación."),
+                ],
+            ),
         },
         "components": {
             "parameters": {
@@ -487,6 +596,43 @@ def openapi_document(server_url: str) -> dict:
                             },
                         },
                     },
+                },
+                "IndicatorValue": {
+                    "type": "object",
+                    "properties": _string_props(
+                        INDICATOR_VALUE_COLUMNS,
+                        {
+                            "status": {"type": "string", "enum": list(ValueStatus.values)},
+                            "value": {
+                                "type": "string",
+                                "nullable": True,
+                                "description": "Decimal como texto; null si no se reportó (nunca 0).",
+                            },
+                            "year": {"type": "integer", "nullable": True},
+                        },
+                    ),
+                },
+                "State": {
+                    "type": "object",
+                    "properties": _string_props(
+                        STATE_COLUMNS, {"tile_row": {"type": "integer"}, "tile_column": {"type": "integer"}}
+                    ),
+                },
+                "StateFact": {
+                    "type": "object",
+                    "properties": _string_props(
+                        STATE_FACT_COLUMNS, {"topic": {"type": "string", "enum": list(FactTopic.values)}}
+                    ),
+                },
+                "RecommendationLink": {
+                    "type": "object",
+                    "properties": _string_props(
+                        RECOMMENDATION_LINK_COLUMNS,
+                        {
+                            "year": {"type": "integer", "nullable": True},
+                            "first_asked": {"type": "integer", "nullable": True},
+                        },
+                    ),
                 },
             },
         },

@@ -11,4 +11,8 @@ urlpatterns = [
     path("agencies/", api.agencies, name="agencies"),
     path("obligations/", api.obligations, name="obligations"),
     path("assessments/", api.assessments, name="assessments"),
+    path("indicator-values/", api.indicator_values, name="indicator_values"),
+    path("states/", api.states, name="states"),
+    path("state-facts/", api.state_facts, name="state_facts"),
+    path("recommendation-links/", api.recommendation_links, name="recommendation_links"),
 ]

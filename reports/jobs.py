@@ -76,7 +76,7 @@ def data_fingerprint(kind: str, cycle, agency=None) -> str:
     """SHA-256 of everything a report shows: the cycle, its method, the ratings with their
     rationale and workflow state, the evidence, the obligations' catalogue entries and the
     recommendations' follow-up. Printed on every page, so a paper copy can be checked
-    against the system (`manage.py build_report --fingerprint`)."""
+    against the system on the public page "Verificar reporte" (/verificar/)."""
 
     assessments = Assessment.objects.filter(cycle=cycle)
     evidence = Evidence.objects.filter(assessment__cycle=cycle)
@@ -99,6 +99,13 @@ def data_fingerprint(kind: str, cycle, agency=None) -> str:
             cycle.published_at.isoformat() if cycle.published_at else None,
         ],
         "agency": agency.acronym if agency is not None else None,
+        # The cover shows the source's publication date; only where known, so that the
+        # fingerprints of cycles without one stay as they were.
+        **(
+            {"source_published": [str(cycle.source_published_on), cycle.source_published_precision]}
+            if cycle.source_published_on
+            else {}
+        ),
         "assessments": list(
             assessments.order_by("pk").values_list(
                 "pk",

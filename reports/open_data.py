@@ -27,13 +27,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyName
 from obligations.choices import CycleState
+from obligations.figure_choices import BREAKDOWN_DIMENSIONS
 from obligations.law_basis import basis_prefetch, versions_column
-from obligations.models import Assessment, Obligation, Provision
+from obligations.models import Assessment, IndicatorValue, Obligation, Provision, RecurringAskLink, State, StateFact
 
 PUBLIC = AnonymousUser()  # the public portal and the API read as an anonymous visitor, whoever is logged in
 
@@ -67,6 +68,36 @@ OBLIGATION_COLUMNS = [
     "in_force_from",
     "in_force_until",
     "source",
+]
+INDICATOR_VALUE_COLUMNS = [
+    "indicator",
+    "indicator_statement_es",
+    "indicator_statement_en",
+    "status",
+    "value",
+    "unit",
+    "percent_base",
+    "year",
+    "period_start",
+    "period_end",
+    *BREAKDOWN_DIMENSIONS,
+    "source",
+    "quote",
+    "stated_as",
+]
+STATE_COLUMNS = ["code", "name", "short_name", "abbreviation", "tile_row", "tile_column", "prosecutor"]
+STATE_FACT_COLUMNS = ["code", "state", "topic", "text_es", "text_en", "source", "quote"]
+RECOMMENDATION_LINK_COLUMNS = [
+    "ask",
+    "ask_title_es",
+    "ask_title_en",
+    "recommendation",
+    "issuer",
+    "year",
+    "paragraph",
+    "first_asked",
+    "reason_es",
+    "reason_en",
 ]
 
 DICTIONARY = {
@@ -134,6 +165,81 @@ DICTIONARY = {
             "parent": _("Siglas de la dependencia superior (p. ej. SEGOB para el INM)."),
             "commission_member": _("true si integra la Comisión Intersecretarial."),
             "active": _("true si la dependencia sigue vigente."),
+        },
+    },
+    "indicator_values": {
+        "title": _("Cifras de las fuentes"),
+        "description": _(
+            "Una fila por cifra de un indicador, con su desagregación, su fuente y la cita en que descansa. "
+            "Una cifra no reportada tiene el valor vacío, nunca 0."
+        ),
+        "columns": {
+            "indicator": _("Clave del indicador."),
+            "indicator_statement_es": _("Enunciado del indicador en español."),
+            "indicator_statement_en": _("Enunciado del indicador en inglés."),
+            "status": _("reported, not_reported (no reportado) o not_analysable (reportado, no analizable)."),
+            "value": _("La cifra; vacía si no se reportó o no pudo analizarse."),
+            "unit": _("Unidad: count, percent, mxn, mxn_millions, usd o usd_millions."),
+            "percent_base": _("Para un porcentaje: de qué total es parte."),
+            "year": _("Año de la cifra; vacío si la fuente da un periodo."),
+            "period_start": _("Inicio del periodo (AAAA-MM-DD), si no es un año."),
+            "period_end": _("Fin del periodo (AAAA-MM-DD), si no es un año."),
+            "sex": _("Desagregación por sexo (female, male, unknown); vacío: total."),
+            "age_group": _("Desagregación por edad (adult, minor, unknown); vacío: total."),
+            "nationality": _("Desagregación por nacionalidad (mexican, foreign, unknown); vacío: total."),
+            "country": _("País de nacionalidad (ISO 3166-1 alfa-2); vacío: total."),
+            "exploitation": _("Forma de explotación; vacío: total."),
+            "order": _("Orden de gobierno (federal, state); vacío: total."),
+            "state": _("Clave INEGI de la entidad federativa; vacío: nacional."),
+            "agency": _("Siglas de la dependencia que da la cifra; vacío: todo el gobierno."),
+            "disaggregation": _("Desagregación en palabras de la fuente, cuando las dimensiones no bastan."),
+            "source": _("Fuente (p. ej. «CNDH 2019 ¶38», «TIP 2025, Prosecution»)."),
+            "quote": _("La oración de la fuente, tal cual."),
+            "stated_as": _("Las palabras de la cita que dan la cifra."),
+        },
+    },
+    "states": {
+        "title": _("Entidades federativas"),
+        "description": _("Las 32 entidades, su casilla en el mapa de mosaico y su fiscalía o procuraduría."),
+        "columns": {
+            "code": _("Clave INEGI («01» a «32»)."),
+            "name": _("Nombre oficial."),
+            "short_name": _("Nombre corto."),
+            "abbreviation": _("Abreviatura."),
+            "tile_row": _("Fila en el mapa de mosaico (desde 0)."),
+            "tile_column": _("Columna en el mapa de mosaico (desde 0)."),
+            "prosecutor": _("Siglas de su fiscalía o procuraduría en el catálogo de dependencias."),
+        },
+    },
+    "state_facts": {
+        "title": _("Hechos sobre las entidades"),
+        "description": _(
+            "Lo que dice una fuente de una entidad; sin entidad, lo que dice de las entidades sin nombrarlas."
+        ),
+        "columns": {
+            "code": _("Clave estable del hecho."),
+            "state": _("Clave INEGI de la entidad; vacía si la fuente no la nombra."),
+            "topic": _("Tema (cndh_request, legislation, specialised_unit, victims, sentences, ...)."),
+            "text_es": _("El hecho en español."),
+            "text_en": _("El hecho en inglés."),
+            "source": _("Fuente (p. ej. «CNDH 2019 ¶41»)."),
+            "quote": _("La oración de la fuente, tal cual."),
+        },
+    },
+    "recommendation_links": {
+        "title": _("Recomendaciones reiteradas"),
+        "description": _("Una fila por recomendación que pide lo mismo que otras (una petición reiterada)."),
+        "columns": {
+            "ask": _("Clave de la petición reiterada."),
+            "ask_title_es": _("Título de la petición en español."),
+            "ask_title_en": _("Título de la petición en inglés."),
+            "recommendation": _("Clave de la recomendación."),
+            "issuer": _("Mecanismo que la emite (cndh_2019, tip_2005, tip_2012, tip_2025, other)."),
+            "year": _("Año del documento que la emite."),
+            "paragraph": _("Párrafo o sección de la fuente."),
+            "first_asked": _("Primer año en que se pidió lo mismo (la más antigua de la petición)."),
+            "reason_es": _("Por qué pide lo mismo, en español."),
+            "reason_en": _("Por qué pide lo mismo, en inglés."),
         },
     },
 }
@@ -240,6 +346,110 @@ def public_obligations() -> QuerySet:
     ).order_by("code")
 
 
+# --- figures, states and recurring asks (reference data from the sources: public) ------------
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def public_indicator_values() -> QuerySet:
+    return IndicatorValue.objects.select_related("indicator", "state", "agency").order_by(
+        "indicator__code", "year", "period_start", "pk"
+    )
+
+
+def indicator_value_row(value: IndicatorValue) -> dict:
+    return {
+        "indicator": value.indicator.code,
+        "indicator_statement_es": value.indicator.statement_es,
+        "indicator_statement_en": value.indicator.statement_en,
+        "status": value.status,
+        "value": None if value.value is None else format(value.value.normalize(), "f"),
+        "unit": value.unit,
+        "percent_base": value.percent_base,
+        "year": value.year,
+        "period_start": _day(value.period_start),
+        "period_end": _day(value.period_end),
+        "sex": value.sex,
+        "age_group": value.age_group,
+        "nationality": value.nationality,
+        "country": value.country,
+        "exploitation": value.exploitation,
+        "order": value.order,
+        "state": value.state.code if value.state_id else "",
+        "agency": value.agency.acronym if value.agency_id else "",
+        "disaggregation": value.disaggregation,
+        "source": value.source,
+        "quote": value.quote,
+        "stated_as": value.stated_as,
+    }
+
+
+def public_states() -> QuerySet:
+    return State.objects.select_related("prosecutor").order_by("code")
+
+
+def state_row(state: State) -> dict:
+    return {
+        "code": state.code,
+        "name": state.name,
+        "short_name": state.short_name,
+        "abbreviation": state.abbreviation,
+        "tile_row": state.tile_row,
+        "tile_column": state.tile_column,
+        "prosecutor": state.prosecutor.acronym if state.prosecutor_id else "",
+    }
+
+
+def public_state_facts() -> QuerySet:
+    return StateFact.objects.select_related("state").order_by("state__code", "topic", "code")
+
+
+def state_fact_row(fact: StateFact) -> dict:
+    return {
+        "code": fact.code,
+        "state": fact.state.code if fact.state_id else "",
+        "topic": fact.topic,
+        "text_es": fact.text_es,
+        "text_en": fact.text_en,
+        "source": fact.source,
+        "quote": fact.quote,
+    }
+
+
+def public_recommendation_links() -> QuerySet:
+    return (
+        RecurringAskLink.objects.select_related("ask", "recommendation")
+        .annotate(first_asked=Min("ask__links__recommendation__year"))
+        .order_by("ask__code", "recommendation__year", "recommendation__code")
+    )
+
+
+def recommendation_link_row(link: RecurringAskLink) -> dict:
+    rec = link.recommendation
+    return {
+        "ask": link.ask.code,
+        "ask_title_es": link.ask.title_es,
+        "ask_title_en": link.ask.title_en,
+        "recommendation": rec.code,
+        "issuer": rec.issuer,
+        "year": rec.year,
+        "paragraph": rec.paragraph,
+        "first_asked": link.first_asked,
+        "reason_es": link.reason_es,
+        "reason_en": link.reason_en,
+    }
+
+
+REFERENCE_DATASETS = {
+    "indicator_values": (public_indicator_values, indicator_value_row, INDICATOR_VALUE_COLUMNS),
+    "states": (public_states, state_row, STATE_COLUMNS),
+    "state_facts": (public_state_facts, state_fact_row, STATE_FACT_COLUMNS),
+    "recommendation_links": (public_recommendation_links, recommendation_link_row, RECOMMENDATION_LINK_COLUMNS),
+}
+
+
 def dataset(name: str, cycle=None) -> tuple[Iterator[dict], list[str]]:
     """(rows, columns) of a public dataset (`name` in DICTIONARY)."""
     if name == "assessments":
@@ -251,4 +461,7 @@ def dataset(name: str, cycle=None) -> tuple[Iterator[dict], list[str]]:
         return (obligation_row(o) for o in public_obligations()), OBLIGATION_COLUMNS
     if name == "agencies":
         return (agency_row(a) for a in public_agencies()), AGENCY_COLUMNS
+    if name in REFERENCE_DATASETS:
+        queryset, to_row, columns = REFERENCE_DATASETS[name]
+        return (to_row(item) for item in queryset()), columns
     raise KeyError(name)

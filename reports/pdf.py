@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -32,7 +33,7 @@ from lib.i18n import is_english
 from obligations.choices import BasisConfidence, Component, Status
 from obligations.law_basis import basis_text, item_status
 from obligations.models import Evidence, Obligation
-from reports import charts, labels, scorecards, scoring
+from reports import charts, figures, labels, scorecards, scoring
 from reports.models import ReportKind
 
 logger = logging.getLogger(__name__)
@@ -181,6 +182,10 @@ def common_context(cycle, fingerprint: str, generated_at=None) -> dict:
 
     return {
         "cycle": cycle,
+        # The cover's only publication date: the source document's, where known (never the
+        # date the data was loaded or the cycle published here).
+        "source_publication": cycle.source_publication(),
+        "verify_url": settings.SITE_URL.rstrip("/") + reverse("verify"),
         "period_start": long_date(cycle.period_start),
         "period_end": long_date(cycle.period_end),
         "fingerprint": fingerprint,
@@ -348,6 +353,9 @@ def national_context(cycle, progress: Progress | None = None) -> dict:
         "national": summary,
         "national_components": national_components,
         "national_charts": {"heat": heat, "agencies": bars, "components": component_bars},
+        # The sources' figures with a total: the latest one, its year-on-year change and the effort flag.
+        "source_figures": [m for m in figures.measures(figures.national_values()) if m.series],
+        "effort_rule": figures.EFFORT_RULE,
         "sections": sections,
         "section": None,
         "basis_annex": basis_annex(sections),

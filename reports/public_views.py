@@ -14,15 +14,16 @@ import re
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from lib import downloads
-from obligations.choices import Component, CycleState, Status
+from obligations.choices import Component, Status
 from obligations.models import Evidence, ReviewCycle
 from obligations.views import evidence_response
+from reports import jobs, scorecards
 from reports import open_data as datasets
-from reports import scorecards
 from reports.models import JobState, ReportJob
 from reports.open_data import DICTIONARY, PUBLIC, public_agencies
 
@@ -120,10 +121,11 @@ def dataset(request, name, fmt):
 
 def published_reports():
     """Finished PDF reports of published cycles rendered after the publication (a file rendered
-    before it may show preliminary figures), newest first."""
+    before it may show preliminary figures), newest first. The cycles are those the public may
+    see (agencies.policy, as an anonymous visitor)."""
     return (
         ReportJob.objects.filter(
-            cycle__state=CycleState.PUBLISHED,
+            cycle__in=ReviewCycle.objects.visible_to(PUBLIC),
             state=JobState.DONE,
             cycle__published_at__isnull=False,
             finished_at__gte=F("cycle__published_at"),
@@ -134,14 +136,62 @@ def published_reports():
     )
 
 
+def issued_reports() -> list[ReportJob]:
+    """The newest file per (kind, cycle, agency, language) of `published_reports()`, in a
+    stable order (cycle, agency, language)."""
+    latest = {}
+    for job in published_reports():
+        latest.setdefault(job.params_key, job)
+    return sorted(latest.values(), key=lambda j: (j.cycle.slug, j.agency.acronym if j.agency_id else "", j.language))
+
+
 @require_GET
 @public_cache
 def reports(request):
-    latest = {}
-    for job in published_reports():
-        latest.setdefault(job.params_key, job)  # the newest file per (kind, cycle, agency, language)
-    jobs = sorted(latest.values(), key=lambda j: (j.cycle.slug, j.agency.acronym if j.agency_id else "", j.language))
-    return render(request, "public/reports.html", {"jobs": jobs})
+    return render(request, "public/reports.html", {"jobs": issued_reports()})
+
+
+FINGERPRINT_PREFIX = re.compile(r"[0-9a-f]{16,64}")
+MIN_PREFIX = 16  # the footer of every page prints the first 16 characters
+
+
+def _normalized_fingerprint(text: str) -> str:
+    """What a reader types, copied from paper: spaces, dashes and capitals ignored."""
+    return re.sub(r"[\s\-:·.]", "", text or "")[:80].lower()
+
+
+@require_GET
+@public_cache
+def verify(request):
+    """ "Verificar reporte": the issued reports of published cycles with their fingerprints, and a
+    look-up of a fingerprint (the data fingerprint printed on the cover, annex and every footer,
+    or the SHA-256 of the PDF file), at least its first 16 characters."""
+    typed = request.GET.get("huella", "")
+    query = _normalized_fingerprint(typed)
+    issued = issued_reports()
+    matches, error, current = [], "", {}
+    if typed:
+        if not FINGERPRINT_PREFIX.fullmatch(query):
+            error = _("Escriba al menos los primeros %(n)s caracteres de la huella (dígitos 0–9 y letras a–f).") % {
+                "n": MIN_PREFIX
+            }
+        else:
+            matches = [
+                job
+                for job in published_reports()
+                if job.data_fingerprint.startswith(query) or job.sha256.startswith(query)
+            ]
+            for job in matches:
+                key = (job.kind, job.cycle_id, job.agency_id)
+                if key not in current:
+                    current[key] = jobs.data_fingerprint(job.kind, job.cycle, job.agency) == job.data_fingerprint
+                job.is_current = current[key]
+                job.matched_file = job.sha256.startswith(query)
+    return render(
+        request,
+        "public/verify.html",
+        {"jobs": issued, "typed": typed, "query": query, "matches": matches, "error": error},
+    )
 
 
 @require_GET

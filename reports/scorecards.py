@@ -24,7 +24,7 @@ from lib.i18n import localized
 from obligations.choices import CycleState
 from obligations.law_basis import basis_text
 from obligations.models import Assessment, Evidence, Reply, ReviewCycle
-from reports import computing, labels, scoring, snapshots
+from reports import computing, figures, labels, scoring, snapshots
 from reports.models import ScorecardSnapshot
 
 
@@ -163,6 +163,7 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user, *, with_evidence:
     else:
         recommendations = computing.recommendations_by_agency(cycle, [agency.pk]).get(agency.pk, [])
     card.recommendations = present_recommendations(recommendations)
+    figures.mark_asked_since(card.recommendations, cycle.period_end.year)
     return card
 
 

@@ -25,6 +25,9 @@ from reports.filtersets import PanoramaFilterSet
 from reports.open_data import ASSESSMENT_COLUMNS, assessment_rows
 
 BODY_CACHE_SECONDS = 24 * 60 * 60
+# Part of the cached bodies' keys: bump it when their markup changes (v2: phone charts and
+# labelled obligation cards), so a deployment never serves bodies rendered by the old templates.
+BODY_MARKUP_VERSION = "v2"
 SORT_KEYS = {"siglas": "acronym_then", "puntaje": "score", "cobertura": "coverage", "sin_info": "no_information_share"}
 
 
@@ -79,13 +82,15 @@ def _scorecard_body(request, card) -> str:
             "cycle": card.cycle,
             "agency": card.agency,
             "components": components,
-            "component_chart": charts.score_bars(
+            "component_chart": charts.responsive(
+                charts.score_bars,
                 _component_items(components),
                 title=_("Puntaje por componente"),
                 no_data_label=_("Sin obligaciones aplicables"),
                 chart_id="chart-components",
             ),
-            "status_chart": charts.status_bar(
+            "status_chart": charts.responsive(
+                charts.status_bar,
                 card.overall["counts"],
                 title=_("Obligaciones por estatus"),
                 labels=labels.status_labels(),
@@ -111,7 +116,7 @@ def _scorecard_body(request, card) -> str:
             _evidence_url_maker()(0),
         )
     )
-    key = "reports:scorecard-body:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    key = f"reports:scorecard-body:{BODY_MARKUP_VERSION}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render_body()
@@ -195,7 +200,8 @@ def _panorama_body(request, cycle, chosen, context) -> str:
         )
         national_components = panorama.summary.get("components") or {}
         if national_components:
-            body["national_chart"] = charts.score_bars(
+            body["national_chart"] = charts.responsive(
+                charts.score_bars,
                 [
                     (label, national_components[key]["score"] if national_components[key]["applicable"] else None)
                     for key, label in columns
@@ -219,7 +225,7 @@ def _panorama_body(request, cycle, chosen, context) -> str:
             list(chosen.order_by("pk").values_list("pk", "acronym", "name_es", "name_en", "order")),
         )
     )
-    key = "reports:panorama-body:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    key = f"reports:panorama-body:{BODY_MARKUP_VERSION}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render_body()

@@ -736,6 +736,14 @@ class RecommendationFollowUp(models.Model):
         _("seguimiento"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.PENDING
     )
     note = models.TextField(_("nota"), blank=True)
+    evidence = models.TextField(
+        _("evidencia del seguimiento"),
+        blank=True,
+        help_text=_(
+            "El documento, oficio, respuesta o fuente (con su referencia) que muestra el seguimiento; "
+            "obligatoria para todo estado salvo «pendiente». El seguimiento nunca se deduce."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -753,3 +761,10 @@ class RecommendationFollowUp(models.Model):
 
     def __str__(self):
         return f"{self.recommendation.code} · {self.cycle.slug}"
+
+    def clean(self):
+        super().clean()
+        if self.status != FollowUpStatus.PENDING and not self.evidence.strip():
+            raise ValidationError(
+                {"evidence": _("Un seguimiento distinto de «pendiente» lleva la evidencia en que se basa.")}
+            )

@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.i18n import is_english
 from obligations import workflow
-from obligations.choices import CycleState, EvidenceKind, Status, WorkflowState
+from obligations.choices import CycleState, DatePrecision, EvidenceKind, Status, WorkflowState
 from obligations.models.base import localized as _localized
 from obligations.models.files import FileRecord, GeneratedName, private_storage
 from obligations.querysets import AssessmentQuerySet, EvidenceQuerySet, ReviewCycleQuerySet
@@ -33,6 +35,20 @@ class ReviewCycle(models.Model):
     state = models.CharField(_("estado"), max_length=16, choices=CycleState.choices, default=CycleState.OPEN)
     methodology_version = models.CharField(_("versión de la metodología"), max_length=32, default="cndh-2019-v1")
     source = models.CharField(_("fuente"), max_length=255, blank=True)
+    # When the source document (e.g. the CNDH's 2019 diagnosis) was published, as precisely as it
+    # is known: the cover of a report shows this, never the date the data was loaded or published here.
+    source_published_on = models.DateField(
+        _("publicación de la fuente"),
+        null=True,
+        blank=True,
+        help_text=_("Fecha en que se publicó el documento fuente; vacía si no se conoce."),
+    )
+    source_published_precision = models.CharField(
+        _("precisión de la fecha de la fuente"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("abierto por"),
@@ -79,6 +95,19 @@ class ReviewCycle(models.Model):
 
     def delete_refusal(self) -> str | None:
         return _("Los ciclos no se eliminan: forman parte del rastro de auditoría.")
+
+    def source_publication(self) -> str:
+        """The source's publication date as precisely as it is known ("2019", "agosto de 2019",
+        "15 de agosto de 2019"), or "" when unknown."""
+        day = self.source_published_on
+        if day is None:
+            return ""
+        if self.source_published_precision == DatePrecision.YEAR:
+            return str(day.year)
+        text = date_format(
+            day, "YEAR_MONTH_FORMAT" if self.source_published_precision == DatePrecision.MONTH else "DATE_FORMAT"
+        )
+        return text if is_english() else text.lower()
 
     def covers(self, day: date | None) -> bool:
         return day is not None and self.period_start <= day <= self.period_end

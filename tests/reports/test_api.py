@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.reports.figure_fixtures import figure_rows  # noqa: F401 (fixture)
 from tests.reports.public_fixtures import *  # noqa: F403 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -131,19 +132,28 @@ def test_only_safe_methods(client, published_world):
     assert client.head(reverse("api:assessments")).status_code == 200
 
 
-def test_the_openapi_document_validates_and_matches_the_routes(client, published_world):
+def test_the_openapi_document_validates_and_matches_the_routes(client, published_world, figure_rows):  # noqa: F811
     from openapi_spec_validator import validate
 
     response, document = get(client, "openapi")
     assert response.status_code == 200
     validate(document)
-    assert set(document["paths"]) == {"/cycles/", "/agencies/", "/obligations/", "/assessments/"}
+    assert set(document["paths"]) == {
+        "/cycles/",
+        "/agencies/",
+        "/obligations/",
+        "/assessments/",
+        "/indicator-values/",
+        "/states/",
+        "/state-facts/",
+        "/recommendation-links/",
+    }
     base = document["servers"][0]["url"]
     for path in document["paths"]:
         assert client.get(base + path).status_code == 200
 
 
-def test_responses_match_the_documented_schemas(client, published_world):
+def test_responses_match_the_documented_schemas(client, published_world, figure_rows):  # noqa: F811
     from jsonschema import Draft4Validator
 
     _, document = get(client, "openapi")
@@ -183,3 +193,48 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client, published_world
     with django_assert_max_num_queries(4):
         data = client.get(reverse("api:assessments"), {"page_size": 500}).json()
     assert data["count"] == 32
+
+
+def test_figures_publish_not_reported_as_null_with_source_and_quote(client, figure_rows):  # noqa: F811
+    _, data = get(client, "indicator_values", agency="INM")
+    assert data["count"] == 1
+    row = data["results"][0]
+    assert (row["status"], row["value"], row["quote"], row["agency"]) == ("not_reported", None, "Not reported.", "INM")
+    response, data = get(client, "indicator_values", year="20x4")
+    assert response.status_code == 400
+    response = client.get(reverse("api:indicator_values"))
+    assert (
+        response["ETag"]
+        and client.get(reverse("api:indicator_values"), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    )
+
+
+def test_states_facts_and_recommendation_links(client, figure_rows):  # noqa: F811
+    _, states = get(client, "states")
+    assert states["count"] == 32 and states["results"][5] == {
+        "code": "06",
+        "name": "Colima",
+        "short_name": "Colima",
+        "abbreviation": "COL",
+        "tile_row": 4,
+        "tile_column": 1,
+        "prosecutor": figure_rows["state"].prosecutor.acronym if figure_rows["state"].prosecutor_id else "",
+    }
+    _, facts = get(client, "state_facts", state="06", topic="victims")
+    assert [f["code"] for f in facts["results"]] == ["col-victimas"]
+    _, links = get(client, "recommendation_links", ask="datos", page_size=1)
+    assert links["count"] == 2 and links["next"] is not None
+    assert links["results"][0] | {"reason_es": ""} == {
+        "ask": "datos",
+        "ask_title_es": "Mejores datos",
+        "ask_title_en": "",
+        "recommendation": "T-2005",
+        "issuer": "tip_2005",
+        "year": 2005,
+        "paragraph": "",
+        "first_asked": 2005,
+        "reason_es": "",
+        "reason_en": "",
+    }
+    _, second = get(client, "recommendation_links", ask="datos", page=2, page_size=1)
+    assert (second["results"][0]["recommendation"], second["results"][0]["first_asked"]) == ("T-2025", 2005)

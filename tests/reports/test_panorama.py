@@ -50,7 +50,9 @@ def test_secretariat_sees_every_agency(client, secretariado, cycles):
     assert response.context["panorama"].summary["overall"]["score"] == pytest.approx(0.7)
     assert 'data-figure="national-score">70 %' in body
     assert reverse("reports:agency_scorecard", args=["SEP"]) in body  # drill-down
-    assert body.count("<svg") == 2  # national bars and the heat map
+    # National bars (a wide and a phone drawing, reports.charts.responsive) and the heat map.
+    assert body.count("<svg") == 3
+    assert body.count('class="chart-narrow"') == 1
 
 
 def test_obligations_no_agency_has_met(client, secretariado, cycles):

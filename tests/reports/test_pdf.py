@@ -113,3 +113,22 @@ def test_long_tables_repeat_their_header_on_every_page(sep):
         holding = [text for text in pages if f"EXTRA-{n:03d} Obligación adicional" in text]
         assert len(holding) == 1
         assert f"para EXTRA-{n:03d}." in holding[0]
+
+
+@pytest.mark.django_db
+def test_the_national_report_has_the_sources_figures_and_not_reported_is_not_zero(sep, inm, cycle):
+    from obligations.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.create(code="T-CONDENAS", statement_es="Personas condenadas", kind="context")
+    IndicatorValue.objects.create(
+        indicator=indicator, year=2023, value=182, stated_as="182", source="TIP 2025", quote="convicted 182"
+    )
+    IndicatorValue.objects.create(
+        indicator=indicator, year=2024, status="not_reported", source="TIP 2025", quote="did not report"
+    )
+    built = pdf.build_report(ReportKind.NATIONAL, cycle, None, fingerprint="1" * 64)
+    row = built.html[built.html.index('<tr data-indicator="T-CONDENAS">') :].split("</tr>")[0]
+    assert "<td>Personas condenadas</td>" in row
+    assert '<td class="num">No reportado (2024)</td>' in row
+    assert "<td>No reportado</td>" in row  # the effort flag: no figure to compare
+    assert "Cifras de las fuentes" in pdf_text(built.content)

@@ -177,7 +177,9 @@ def test_csv_and_json_match_the_page(client, enlace_sep, cycles):
 
 def test_charts_are_inline_svg_with_text(client, enlace_sep, cycles):
     body = page(client, enlace_sep, ciclo="ciclo-2023").content.decode()
-    assert body.count("<svg") == 2
+    assert body.count("<svg") == 4  # components and statuses, each drawn wide and for phones
+    assert body.count('class="chart-narrow"') == 2
+    assert 'id="chart-components-narrow"' in body and 'id="chart-status-narrow"' in body
     assert 'role="img"' in body
     assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # no inline script (CSP)
     assert "Sin obligaciones aplicables" in body  # assistance bar: only not applicable

@@ -368,6 +368,22 @@ RULES: dict[str, list[Case]] = {
         Case("open-cycle", roles(REACHED), query="cycle=mx-abierto", hidden=dict.fromkeys(ROLES, ["mx-abierto"])),
         Case("SEP", PUBLIC, query="cycle=mx-publicado&agency=SEP", hidden=dict.fromkeys(ROLES, ["INM"])),
     ],
+    "api:indicator_values": [Case("list", PUBLIC)],
+    "api:states": [Case("list", PUBLIC)],
+    "api:state_facts": [Case("list", PUBLIC)],
+    "api:recommendation_links": [Case("list", PUBLIC)],
+    # --- the sources' figures, the states and the recommendations register: reference data, public
+    "figures:national": [Case("page", PUBLIC)],
+    "figures:agency": [
+        Case("SEP", PUBLIC, kwargs=lambda w: {"acronym": "SEP"}),
+        Case("unknown", everyone(NOT_FOUND), kwargs=lambda w: {"acronym": "NO-EXISTE"}),
+    ],
+    "figures:states": [Case("page", PUBLIC)],
+    "figures:state": [
+        Case("colima", PUBLIC, kwargs=lambda w: {"code": "06"}),
+        Case("no-such-state", everyone(NOT_FOUND), kwargs=lambda w: {"code": "33"}),
+    ],
+    "figures:recommendations": [Case("page", PUBLIC)],
 }
 
 
