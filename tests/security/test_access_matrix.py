@@ -349,6 +349,7 @@ RULES: dict[str, list[Case]] = {
         for c in ("mx-publicado", "mx-abierto")
         for a in ("SEP", "INM")
     ],
+    "verify": [Case("page", PUBLIC)],  # the public «Verificar reporte» page (main, issue 12)
     # --- "La Ley" (obligations/law_urls.py): public, ratings of published cycles only
     "law:index": [Case("index", PUBLIC, hidden=dict.fromkeys(ROLES, ["mx-abierto"]))],
     "law:agency": [
