@@ -23,6 +23,7 @@ urlpatterns = [
     path("replicas/", include("obligations.reply_urls")),
     path("solicitudes/", include("information_requests.urls")),
     path("publico/", include("reports.public_urls")),
+    path("ley/", include("obligations.law_urls")),
     path("", include("reports.figure_urls")),
     path("verificar/", public_views.verify, name="verify"),
     path("api/v1/", include("reports.api_urls")),

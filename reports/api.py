@@ -31,7 +31,7 @@ from django.views.decorators.http import require_safe
 
 from agencies.choices import AgencyKind, OrderOfGovernment
 from agencies.models import Agency
-from obligations.choices import Component, Level, Status
+from obligations.choices import BasisConfidence, Component, Level, Status
 from obligations.figure_choices import FactTopic, ValueStatus
 from obligations.models import ReviewCycle
 from reports.open_data import (
@@ -260,7 +260,15 @@ def assessments(request):
     if level := _choice(request, "level", Level.values):
         queryset = queryset.filter(obligation__level=int(level))
     ordered = queryset.order_by("cycle__period_end", "cycle__slug", "agency__acronym", "obligation__code", "pk")
-    return with_export_relations(ordered), assessment_row
+    return with_export_relations(ordered), assessment_api_row
+
+
+def assessment_api_row(assessment) -> dict:
+    """The open-data row plus `basis`: the legal basis in the cycle's period, structured
+    (obligations.law_basis)."""
+    cycle = assessment.cycle
+    basis = assessment.obligation.basis_for_period(cycle.period_start, cycle.period_end)
+    return {**assessment_row(assessment, basis), "basis": basis}
 
 
 def _year(request, name: str) -> int | None:
@@ -560,7 +568,11 @@ def openapi_document(server_url: str) -> dict:
                     "type": "object",
                     "properties": _string_props(
                         OBLIGATION_COLUMNS,
-                        {"level": {"type": "integer"}, "component": {"type": "string", "enum": list(Component.values)}},
+                        {
+                            "level": {"type": "integer"},
+                            "component": {"type": "string", "enum": list(Component.values)},
+                            "basis_confidence": {"type": "string", "enum": [*BasisConfidence.values, ""]},
+                        },
                     ),
                 },
                 "Assessment": {
@@ -571,8 +583,52 @@ def openapi_document(server_url: str) -> dict:
                             "level": {"type": "integer"},
                             "component": {"type": "string", "enum": list(Component.values)},
                             "status": {"type": "string", "enum": [*Status.values, ""]},
+                            "basis_confidence": {"type": "string", "enum": [*BasisConfidence.values, ""]},
+                            "basis": {"$ref": "#/components/schemas/Basis"},
                         },
                     ),
+                },
+                "Basis": {
+                    "type": "object",
+                    "description": "Fundamento legal en el periodo del ciclo: cada disposición con la versión "
+                    "vigente al cierre del periodo.",
+                    "required": ["confidence", "statutory", "items"],
+                    "properties": {
+                        "confidence": {"type": "string", "enum": [*BasisConfidence.values, ""]},
+                        "statutory": {
+                            "type": "boolean",
+                            "description": "false: criterio de la CNDH sin fundamento legal expreso.",
+                        },
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/BasisItem"}},
+                    },
+                },
+                "BasisItem": {
+                    "type": "object",
+                    "required": ["citation", "instrument", "article", "fraction", "version", "replaced_by"],
+                    "properties": {
+                        **_string_props(("citation", "instrument", "article", "fraction", "paragraph")),
+                        "transitory": {"type": "boolean"},
+                        "changed_in_period": {
+                            "type": "boolean",
+                            "description": "Una reforma o derogación entró en vigor durante el periodo.",
+                        },
+                        "replaced_by": {"type": "array", "items": {"type": "string"}},
+                        "version": {
+                            "type": "object",
+                            "nullable": True,
+                            "description": "Versión vigente al cierre del periodo; null si la disposición no existía.",
+                            "properties": {
+                                "valid_from": {"type": "string", "format": "date"},
+                                "valid_until": {"type": "string", "format": "date", "nullable": True},
+                                "decree": {"type": "string"},
+                                "dof": {"type": "string", "format": "date", "nullable": True},
+                                "original": {"type": "boolean"},
+                                "repealed": {"type": "boolean"},
+                                "wording_known": {"type": "boolean"},
+                                "inferred": {"type": "boolean"},
+                            },
+                        },
+                    },
                 },
                 "IndicatorValue": {
                     "type": "object",

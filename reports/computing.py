@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency
 from obligations.choices import Component
-from obligations.models import Provision, Recommendation, RecommendationFollowUp, ReviewCycle
+from obligations.law_basis import basis_prefetch
+from obligations.models import Obligation, Recommendation, RecommendationFollowUp, ReviewCycle
 from reports import scoring
 
 COMPONENTS = [key for key, _label in Component.choices]
@@ -174,11 +176,12 @@ def _unmet(cycle, assessments: QuerySet, method: scoring.Method) -> list[dict]:
             "obligation__component",
             "agency_id",
             "status",
+            "obligation_id",
         )
     )
     by_code: dict[str, dict] = {}
     agency_ids = set()
-    for code, title_es, title_en, component, agency_id, status in ratings:
+    for code, title_es, title_en, component, agency_id, status, obligation_id in ratings:
         entry = by_code.setdefault(
             code,
             {
@@ -186,6 +189,7 @@ def _unmet(cycle, assessments: QuerySet, method: scoring.Method) -> list[dict]:
                 "title_es": title_es,
                 "title_en": title_en,
                 "component": component,
+                "obligation_id": obligation_id,
                 "agency_ids": [],
                 "counts": defaultdict(int),
             },
@@ -199,15 +203,19 @@ def _unmet(cycle, assessments: QuerySet, method: scoring.Method) -> list[dict]:
             "former_names"
         )
     }
+    bases = obligation_bases(cycle, {entry["obligation_id"] for entry in by_code.values()})
     unmet = []
     for code in sorted(by_code):
         entry = by_code[code]
+        basis = bases[entry["obligation_id"]]
         unmet.append(
             {
                 "code": code,
                 "title_es": entry["title_es"],
                 "title_en": entry["title_en"],
                 "component": entry["component"],
+                "legal_basis": basis.citation,
+                "basis": basis.for_period,
                 "agencies": sorted(acronyms.get(agency_id, "?") for agency_id in entry.pop("agency_ids")),
                 "counts": dict(entry["counts"]),
             }
@@ -234,18 +242,22 @@ ROW_FIELDS = (
 )
 
 
-def legal_bases(obligation_ids: Iterable[int]) -> dict[int, str]:
-    """{obligation_id: 'LGPSEDMTP art. 89 fr. XV; Reglamento art. 83'} (as `Obligation.legal_basis`):
-    one query, each obligation's basis built once however many ratings cite it."""
-    citations: dict[int, list[str]] = defaultdict(list)
-    provisions = (
-        Provision.objects.filter(obligations__in=list(obligation_ids))
-        .annotate(obligation_pk=F("obligations__id"))
-        .select_related("instrument")
-    )
-    for provision in provisions:
-        citations[provision.obligation_pk].append(provision.citation)
-    return {pk: "; ".join(items) for pk, items in citations.items()}
+@dataclass(frozen=True)
+class ObligationBasis:
+    citation: str  # 'LGPSEDMTP art. 89 fr. XV; Reglamento art. 83' (as `Obligation.legal_basis`)
+    for_period: dict  # the versions in force in the cycle's period (`Obligation.basis_for_period`)
+
+
+def obligation_bases(cycle, obligation_ids: Iterable[int]) -> dict[int, ObligationBasis]:
+    """{obligation_id: its legal basis for the cycle's period}: one read of the obligations with
+    their provisions and versions, each basis built once however many ratings cite it."""
+    obligations = Obligation.objects.filter(pk__in=list(obligation_ids)).prefetch_related(*basis_prefetch())
+    return {
+        obligation.pk: ObligationBasis(
+            obligation.legal_basis, obligation.basis_for_period(cycle.period_start, cycle.period_end)
+        )
+        for obligation in obligations
+    }
 
 
 def compute_rows_by_agency(
@@ -275,7 +287,7 @@ def _rows_by_agency(
         *ROW_FIELDS
     ):
         grouped[values[1]].append(values)
-    bases = legal_bases({values[5] for items in grouped.values() for values in items})
+    bases = obligation_bases(cycle, {values[5] for items in grouped.values() for values in items})
     unseen: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     if pending is not None:
         for agency_id, component in pending.order_by().values_list("agency_id", "obligation__component"):
@@ -337,8 +349,9 @@ def _row(values: tuple, bases: dict, method: scoring.Method, as_of: date, trends
         "title_en": title_en,
         "component": component,
         "level": level,
-        "legal_basis": bases.get(obligation_id, ""),
+        "legal_basis": bases[obligation_id].citation,
         "legal_basis_to_verify": to_verify,
+        "basis": bases[obligation_id].for_period,
         "status": status,
         "value": method.value(status),
         "rationale": rationale,

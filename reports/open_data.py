@@ -13,6 +13,10 @@ Assessments (one row per assessment; stable columns, part of the published forma
 - ``component``: identifier (``prevention``, ``assistance``, ``prosecution``, ``coordination``)
 - ``level``: CNDH level 1, 2 or 3
 - ``legal_basis``: like ``LGPSEDMTP art. 89 fr. XV; Reglamento art. 83``, empty when unknown
+- ``basis_confidence``: ``high``, ``medium``, ``low``, ``none`` (a CNDH criterion without statutory
+  basis) or empty (not reviewed)
+- ``basis_versions``: the version of each provision in force at the end of the cycle's period, as
+  ``LGPSEDMTP art. 89 fr. VI @ 2012-06-15`` (its first day; ``repealed`` after a repeal)
 - ``status``: identifier (``complied``, ``partially_complied``, ``not_complied``,
   ``no_information``, ``not_applicable``)
 - ``source``: the assessment's source reference (``CNDH 2019 ¶161``)
@@ -29,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, AgencyName
 from obligations.choices import CycleState
 from obligations.figure_choices import BREAKDOWN_DIMENSIONS
+from obligations.law_basis import basis_prefetch, versions_column
 from obligations.models import Assessment, IndicatorValue, Obligation, Provision, RecurringAskLink, State, StateFact
 
 PUBLIC = AnonymousUser()  # the public portal and the API read as an anonymous visitor, whoever is logged in
@@ -43,6 +48,8 @@ ASSESSMENT_COLUMNS = [
     "component",
     "level",
     "legal_basis",
+    "basis_confidence",
+    "basis_versions",
     "status",
     "source",
 ]
@@ -64,6 +71,7 @@ OBLIGATION_COLUMNS = [
     "component",
     "level",
     "legal_basis",
+    "basis_confidence",
     "responsible_agencies",
     "deadline_es",
     "deadline_date",
@@ -118,6 +126,14 @@ DICTIONARY = {
             "component": _("Componente: prevention, assistance, prosecution o coordination."),
             "level": _("Nivel CNDH: 1 referencia directa, 2 Comisión Intersecretarial, 3 todas las autoridades."),
             "legal_basis": _("Fundamento legal, p. ej. «LGPSEDMTP art. 89 fr. XV»; vacío si no se ha precisado."),
+            "basis_confidence": _(
+                "Confianza del fundamento: high, medium, low, none (criterio de la CNDH sin fundamento legal "
+                "expreso) o vacío (no revisado)."
+            ),
+            "basis_versions": _(
+                "Versión de cada disposición vigente al cierre del periodo del ciclo, p. ej. «LGPSEDMTP art. 89 "
+                "fr. VI @ 2012-06-15» (fecha en que entró en vigor esa versión; «repealed» si estaba derogada)."
+            ),
             "status": _(
                 "Estatus: complied, partially_complied, not_complied, no_information (respuesta evasiva o "
                 "ausente) o not_applicable."
@@ -135,6 +151,10 @@ DICTIONARY = {
             "component": _("Componente: prevention, assistance, prosecution o coordination."),
             "level": _("Nivel CNDH (1, 2 o 3)."),
             "legal_basis": _("Artículos, fracciones y párrafos que la fundamentan."),
+            "basis_confidence": _(
+                "Confianza del fundamento: high, medium, low, none (criterio de la CNDH sin fundamento legal "
+                "expreso) o vacío (no revisado)."
+            ),
             "responsible_agencies": _("Siglas de las dependencias responsables, separadas por «;»."),
             "deadline_es": _("Plazo legal, en texto (p. ej. «120 días hábiles después del Reglamento»)."),
             "deadline_date": _("Fecha límite legal (AAAA-MM-DD), si la ley la fija."),
@@ -245,21 +265,24 @@ DICTIONARY = {
 def with_export_relations(queryset: QuerySet) -> QuerySet:
     """The queryset with everything a row needs loaded up front (a constant number of queries:
     one for assessments + cycles + agencies + obligations, one for former agency names, one for
-    provisions with their instruments)."""
+    provisions with their instruments, their versions and what replaced a repealed one)."""
     queryset = queryset.select_related("cycle", "agency", "obligation").prefetch_related(
         Prefetch("agency__former_names", queryset=AgencyName.objects.order_by("valid_until")),
-        Prefetch("obligation__provisions", queryset=Provision.objects.select_related("instrument")),
+        *basis_prefetch("obligation__"),
     )
     if not queryset.query.order_by:
         queryset = queryset.order_by("cycle__period_end", "cycle__slug", "agency__acronym", "obligation__code")
     return queryset
 
 
-def assessment_row(assessment) -> dict:
-    """One open-data row for an assessment whose relations are loaded (`with_export_relations`)."""
+def assessment_row(assessment, basis: dict | None = None) -> dict:
+    """One open-data row for an assessment whose relations are loaded (`with_export_relations`).
+    `basis`: the obligation's basis in the cycle's period, when the caller already has it."""
     cycle = assessment.cycle
     obligation = assessment.obligation
     name = assessment.agency.name_at(cycle.period_end)
+    if basis is None:
+        basis = obligation.basis_for_period(cycle.period_start, cycle.period_end)
     return {
         "cycle": cycle.slug,
         "agency": name.acronym,
@@ -270,6 +293,8 @@ def assessment_row(assessment) -> dict:
         "component": obligation.component,
         "level": obligation.level,
         "legal_basis": obligation.legal_basis,
+        "basis_confidence": obligation.basis_confidence,
+        "basis_versions": versions_column(basis),
         "status": assessment.status,
         "source": assessment.source_reference,
     }
@@ -337,6 +362,7 @@ def obligation_row(obligation: Obligation) -> dict:
         "component": obligation.component,
         "level": obligation.level,
         "legal_basis": obligation.legal_basis,
+        "basis_confidence": obligation.basis_confidence,
         "responsible_agencies": "; ".join(
             sorted(r.agency.acronym for r in obligation.responsibilities.all())  # prefetched
         ),

@@ -30,8 +30,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 from agencies.models import Agency
 from agencies.policy import SYSTEM
 from lib.i18n import is_english
-from obligations.choices import Component, Status
-from obligations.models import Evidence
+from obligations.choices import BasisConfidence, Component, Status
+from obligations.law_basis import basis_text, item_status
+from obligations.models import Evidence, Obligation
 from reports import charts, figures, labels, scorecards, scoring
 from reports.models import ReportKind
 
@@ -274,6 +275,37 @@ def _section(card, evidence: dict[int, list[dict]]) -> dict:
     }
 
 
+def basis_annex(sections: list[dict]) -> list[dict]:
+    """The national report's legal-basis annex: every obligation rated in the cycle, once, with
+    each provision of its basis and the version in force in the cycle's period (from the same rows
+    the report prints), its confidence and the reason for it (one query)."""
+    by_code: dict[str, dict] = {}
+    for section in sections:
+        for group in section["groups"]:
+            for row in group["rows"]:
+                entry = by_code.setdefault(
+                    row["code"], {"code": row["code"], "title": row["title"], "basis": row.get("basis"), "agencies": []}
+                )
+                entry["agencies"].append(section["agency"].acronym)
+    reasons = {
+        o.code: o
+        for o in Obligation.objects.filter(code__in=by_code).only(
+            "code", "basis_confidence", "basis_reason_es", "basis_reason_en"
+        )
+    }
+    annex = []
+    for code in sorted(by_code):
+        entry = by_code[code]
+        obligation = reasons.get(code)
+        basis = entry["basis"] or {"confidence": obligation.basis_confidence if obligation else "", "items": []}
+        entry["confidence_label"] = BasisConfidence(basis["confidence"]).label if basis["confidence"] else ""
+        entry["reason"] = obligation.basis_reason if obligation else ""
+        entry["items"] = [{"citation": item["citation"], "version": item_status(item)} for item in basis["items"]]
+        entry["text"] = basis_text(entry["basis"])
+        annex.append(entry)
+    return annex
+
+
 def agency_context(cycle, agency) -> dict:
     card = scorecards.agency_scorecard(cycle, agency, SYSTEM, with_evidence=False)
     return {"section": _section(card, _evidence_by_assessment(cycle, agency)), "sections": []}
@@ -326,4 +358,5 @@ def national_context(cycle, progress: Progress | None = None) -> dict:
         "effort_rule": figures.EFFORT_RULE,
         "sections": sections,
         "section": None,
+        "basis_annex": basis_annex(sections),
     }

@@ -23,6 +23,7 @@ from agencies import policy
 from agencies.models import Agency, NameAt
 from lib.i18n import localized
 from obligations.choices import CycleState
+from obligations.law_basis import basis_text
 from obligations.models import Assessment, Evidence, Reply, ReviewCycle
 from reports import computing, figures, labels, scoring, snapshots
 from reports.models import CycleFreeze, ScorecardSnapshot
@@ -237,8 +238,10 @@ def previous_cycle(cycle: ReviewCycle, user) -> ReviewCycle | None:
 
 
 def localize_rows(rows: list[dict]) -> None:
-    """Add `title` (and `deadline`) in the active language to plain rows."""
+    """Add `title`, `deadline` and `basis_text` (the legal basis in the cycle's period) in the active
+    language to plain rows."""
     for row in rows:
+        row["basis_text"] = basis_text(row.get("basis"), row.get("legal_basis", ""))
         row["title"] = localized(row.get("title_es", ""), row.get("title_en", ""))
         row["deadline"] = localized(row.get("deadline_es", ""), row.get("deadline_en", ""))
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin import PolicyAdmin, PolicyImportExportAdmin, PolicyInline
-from obligations import resources
+from obligations import law_basis, resources
 from obligations.models import (
     Indicator,
     IndicatorValue,
@@ -16,6 +16,7 @@ from obligations.models import (
     Recommendation,
     RecommendationFollowUp,
     Responsibility,
+    ReviewCycle,
 )
 
 
@@ -66,18 +67,50 @@ class IndicatorInline(PolicyInline, admin.StackedInline):
     show_change_link = True
 
 
+class BasisChangedFilter(admin.SimpleListFilter):
+    """Obligations to review when a cycle opens: a reform or repeal changed their legal basis since
+    the previous cycle (obligations.law_basis.review_window)."""
+
+    title = _("fundamento reformado desde el ciclo anterior")
+    parameter_name = "fundamento_reformado"
+
+    def lookups(self, request, model_admin):
+        cycles = ReviewCycle.objects.order_by("-period_end")
+        return [(c.slug, c.name) for c in cycles if law_basis.review_window(c) is not None]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        cycle = ReviewCycle.objects.filter(slug=self.value()).first()
+        window = law_basis.review_window(cycle)
+        return queryset.basis_changed_during(*window) if window else queryset.none()
+
+
 @admin.register(Obligation)
 class ObligationAdmin(PolicyImportExportAdmin):
     feminine = True  # Spanish messages say "la …"
     resource_classes = [resources.ObligationResource]
     list_display = ["code", "title_es", "component", "level", "origin", "legal_basis_display", "basis_confidence"]
-    list_filter = ["origin", "basis_confidence", "component", "level", "agencies"]
+    list_filter = [BasisChangedFilter, "origin", "basis_confidence", "component", "level", "agencies"]
     search_fields = ["code", "title_es", "title_en", "provisions__article"]
     filter_horizontal = ["provisions"]
     inlines = [ResponsibilityInline, IndicatorInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("provisions__instrument")
+        return super().get_queryset(request).prefetch_related(*law_basis.basis_prefetch())
+
+    def get_list_display(self, request):
+        """Adds, for the cycle under review (the newest not yet published), what changed in each
+        obligation's basis since the previous cycle."""
+        window = law_basis.review_window(law_basis.cycle_under_review())
+        if window is None:
+            return self.list_display
+
+        @admin.display(description=_("cambio del fundamento desde el ciclo anterior"))
+        def basis_review(obj):
+            return law_basis.changes_text(obj, window) or "—"
+
+        return [*self.list_display, basis_review]
 
     @admin.display(description=_("fundamento legal"))
     def legal_basis_display(self, obj):

@@ -9,14 +9,15 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin import PolicyAdmin, error_text
-from obligations import services
+from obligations import law_basis, services
 from obligations.choices import WorkflowState
 from obligations.forms import OpenCycleForm
-from obligations.models import ReviewCycle
+from obligations.models import Obligation, ReviewCycle
 
 
 @admin.register(ReviewCycle)
@@ -119,6 +120,7 @@ class ReviewCycleAdmin(PolicyAdmin):
                         % {"cycle": cycle, "n": cycle.assessments.count()},
                         messages.SUCCESS,
                     )
+                    self._flag_changed_bases(request, cycle)
                     url = reverse("admin:obligations_assessment_changelist")
                     return HttpResponseRedirect(f"{url}?cycle__id__exact={cycle.pk}")
             if form.is_valid():
@@ -136,6 +138,29 @@ class ReviewCycleAdmin(PolicyAdmin):
             "previous_cycles": ReviewCycle.objects.order_by("-period_end")[:5],
         }
         return TemplateResponse(request, "admin/obligations/reviewcycle/open_cycle.html", context)
+
+    def _flag_changed_bases(self, request, cycle):
+        """Obligations whose legal basis a reform or repeal changed since the previous cycle are to
+        be reviewed before rating (obligations.law_basis.review_window)."""
+        window = law_basis.review_window(cycle)
+        if window is None:
+            return
+        changed = Obligation.objects.basis_changed_during(*window).count()
+        if changed:
+            url = reverse("admin:obligations_obligation_changelist") + f"?fundamento_reformado={cycle.slug}"
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext(
+                        "%(n)d obligaciones tienen un fundamento legal reformado o derogado desde el ciclo anterior."
+                    )
+                    % {"n": changed},
+                    url,
+                    gettext("Revíselas antes de calificar."),
+                ),
+                messages.WARNING,
+            )
 
     @staticmethod
     def _latest_methodology():

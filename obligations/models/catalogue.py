@@ -233,6 +233,13 @@ class ObligationQuerySet(models.QuerySet):
     def without_statutory_basis(self):
         return self.filter(basis_confidence=BasisConfidence.NONE)
 
+    def basis_changed_during(self, start: date, end: date):
+        """Obligations a provision of whose basis a reform or repeal changed after `start` and on or
+        before `end` (e.g. since the previous review cycle: obligations.law_basis.review_window)."""
+        changed = Provision.objects.changed_during(start, end)
+        through = Obligation.provisions.through.objects.filter(provision__in=changed)
+        return self.filter(pk__in=through.values("obligation_id"))
+
 
 @dataclass(frozen=True)
 class BasisItem:
@@ -347,6 +354,13 @@ class Obligation(models.Model):
             replaced = tuple(version.replaced_by.all()) if version is not None and version.repealed else ()
             items.append(BasisItem(provision, version, replaced))
         return items
+
+    def basis_for_period(self, start: date, end: date) -> dict:
+        """The legal basis a rating of the period [start, end] enforces, as plain data: see
+        obligations.law_basis (prefetch `law_basis.basis_prefetch()`)."""
+        from obligations.law_basis import basis_for_period
+
+        return basis_for_period(self, start, end)
 
     def repealed_basis(self, day: date) -> list[BasisItem]:
         """The provisions of the basis that were repealed by `day`, each with what replaced it."""

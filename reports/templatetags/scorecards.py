@@ -2,6 +2,7 @@
 
 from django import template
 
+from obligations import law_basis
 from reports import labels
 
 register = template.Library()
@@ -45,3 +46,9 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def law_anchor(basis):
+    """Where a rating's legal basis is on the "La Ley" page (obligations.law_basis.law_link)."""
+    return law_basis.law_link(basis)

@@ -32,8 +32,12 @@ def build(n_agencies, n_obligations, state="published"):
     current = data.bulk_cycle(
         "c2", data.date(2017, 8, 1), data.date(2023, 12, 31), agencies, obligations, STATUSES[::-1], state=state
     )
-    # One obligation no agency has met, so both sizes list "unmet" obligations.
-    data.rate(current, agencies[-1], data.obligation("OB-NONE", "coordination"), "not_complied")
+    # One obligation no agency has met, so both sizes list "unmet" obligations (with a legal basis,
+    # so both load the basis of the unmet ones at every level: a prefetch with nothing to look
+    # up runs no query).
+    data.rate(
+        current, agencies[-1], data.obligation("OB-NONE", "coordination", provisions=provisions[:1]), "not_complied"
+    )
     for assessment in data.Assessment.objects.filter(cycle=current, agency=agencies[0]):
         Evidence.objects.create(assessment=assessment, title="Oficio", fact_date=data.date(2020, 1, 1))
     for k in range(n_obligations // 3 + 1):
@@ -93,4 +97,4 @@ def test_panorama_queries_do_not_grow(client, request, state, persona):
     assert big == small
     filtered, _ = count(client, url, {"ciclo": "c2", "component": "prosecution", "status": "complied", "q": "AG0"})
     assert max(filtered) <= max(small) + 2
-    assert max(small) <= 14
+    assert max(small) <= 15  # 14 + the versions of the unmet obligations' legal basis (issue 11)

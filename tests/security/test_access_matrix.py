@@ -407,6 +407,15 @@ RULES: dict[str, list[Case]] = {
         for c in ("mx-publicado", "mx-abierto")
         for a in ("SEP", "INM")
     ],
+    "verify": [Case("page", PUBLIC)],  # the public «Verificar reporte» page (main, issue 12)
+    # --- "La Ley" (obligations/law_urls.py): public, ratings of published cycles only
+    "law:index": [Case("index", PUBLIC, hidden=dict.fromkeys(ROLES, ["mx-abierto"]))],
+    "law:agency": [
+        Case(a, PUBLIC, kwargs=lambda w, a=a: {"acronym": a}, hidden=dict.fromkeys(ROLES, ["mx-abierto"]))
+        for a in ("SEP", "INM")
+    ]
+    + [Case("unknown", everyone(NOT_FOUND), kwargs=lambda w: {"acronym": "NOEXISTE"})],
+    "law:reform": [Case("unknown", everyone(NOT_FOUND), kwargs=lambda w: {"day": "2020-01-01"})],
     # --- the read-only JSON API (reports/api_urls.py): anonymous, published data only
     "api:index": [Case("index", PUBLIC)],
     "api:openapi": [Case("schema", PUBLIC)],
@@ -423,8 +432,6 @@ RULES: dict[str, list[Case]] = {
     "api:state_facts": [Case("list", PUBLIC)],
     "api:recommendation_links": [Case("list", PUBLIC)],
     # --- the sources' figures, the states and the recommendations register: reference data, public
-    # --- checking a printed report against the system: public (reports/public_views.py)
-    "verify": [Case("form", PUBLIC)],
     "figures:national": [Case("page", PUBLIC)],
     "figures:agency": [
         Case("SEP", PUBLIC, kwargs=lambda w: {"acronym": "SEP"}),
