@@ -14,6 +14,7 @@ from import_export import fields, widgets
 
 from agencies.models import Agency
 from agencies.resources import UNKNOWN_AGENCY, NaturalKeyWidget, StrictModelResource, _text
+from obligations.figure_choices import BREAKDOWN_DIMENSIONS
 from obligations.models import Indicator, IndicatorValue, State
 
 KEY_COLUMNS = (
@@ -24,15 +25,7 @@ KEY_COLUMNS = (
     "source",
     "unit",
     "percent_base",
-    "sex",
-    "age_group",
-    "nationality",
-    "country",
-    "exploitation",
-    "order",
-    "state",
-    "agency",
-    "disaggregation",
+    *BREAKDOWN_DIMENSIONS,
 )
 
 

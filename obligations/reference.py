@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from obligations.figure_choices import BREAKDOWN_DIMENSIONS
 from obligations.models import Indicator
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -420,22 +421,15 @@ VALUE_KEYS = {
     "value",
     "unit",
     "percent_base",
-    "sex",
-    "age_group",
-    "nationality",
-    "country",
-    "exploitation",
-    "order",
-    "state",
-    "agency",
-    "disaggregation",
+    *BREAKDOWN_DIMENSIONS,
     "source",
     "quote",
     "stated_as",
     "note",
 }
 INDICATOR_KEYS = set(INDICATOR_FIELDS) | {"code", "values"}
-DIMENSION_KEYS = ("sex", "age_group", "nationality", "country", "exploitation", "order", "disaggregation")
+# The dimensions written as text (state and agency are looked up by key).
+DIMENSION_KEYS = tuple(name for name in BREAKDOWN_DIMENSIONS if name not in ("state", "agency"))
 
 
 def _errors(exc: ValidationError) -> str:

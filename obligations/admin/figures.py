@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin import PolicyAdmin, PolicyImportExportAdmin, PolicyInline
+from obligations.figure_choices import BREAKDOWN_DIMENSIONS
 from obligations.figure_resources import IndicatorValueResource
 from obligations.models import IndicatorValue, RecurringAsk, RecurringAskLink, State, StateFact
 
@@ -42,19 +43,7 @@ class IndicatorValueAdmin(PolicyImportExportAdmin):
         (_("Periodo"), {"fields": ["year", "period_start", "period_end"]}),
         (
             _("Desagregación"),
-            {
-                "fields": [
-                    "sex",
-                    "age_group",
-                    "nationality",
-                    "country",
-                    "exploitation",
-                    "order",
-                    "state",
-                    "agency",
-                    "disaggregation",
-                ]
-            },
+            {"fields": list(BREAKDOWN_DIMENSIONS)},
         ),
         (_("Fuente"), {"fields": ["source", "quote", "stated_as", "note"]}),
     ]
