@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.faults.conftest import WorkerProcess, wait_for
-from tests.security.storage import files_under, private_media
+from tests.faults.conftest import WorkerProcess
 from tests.security.world import build_world
+from tests.support import files_under, private_media, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 

@@ -16,7 +16,7 @@ from obligations.models import Assessment, Evidence, Reply, ReplyDocument
 from obligations.replies import file_reply
 from tests.information_requests.fixtures import *  # noqa: F403 (fixtures)
 from tests.information_requests.fixtures import addressee_of, make_cycle, make_obligation, pdf
-from tests.security.storage import files_under
+from tests.support import files_under
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

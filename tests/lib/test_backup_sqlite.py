@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from lib import backup
-from tests.security.storage import files_under, private_media
 from tests.security.world import build_world
+from tests.support import files_under, private_media
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
