@@ -140,3 +140,23 @@ def test_partially_complied_fits_its_column(sep):
                         assert inner.position_x + inner.width <= right + 0.5, inner.text
                         checked += 1
     assert checked >= 4
+
+
+def test_the_national_report_names_a_renamed_agency_as_in_the_period_and_lists_the_basis_annex(sep, inm):
+    from datetime import timedelta
+
+    from agencies.models import AgencyName
+
+    cycle = build_cycle([sep, inm])
+    AgencyName.objects.create(
+        agency=inm, acronym="INAMI", name_es="Instituto de Migración", valid_until=cycle.period_end + timedelta(days=1)
+    )
+    built = pdf.build_report(ReportKind.NATIONAL, cycle, None, fingerprint="6" * 64)
+    pages = pdf_page_texts(built.content)
+    entries = _toc_entries(pages[1])
+    then = "INAMI · Instituto de Migración (hoy INM)"
+    assert then in entries and "INM · Instituto Nacional de Migración" not in entries
+    assert pages[entries[then] - 1].count(then) == 1  # the section heading on the page the index gives
+    annex = "Anexo: fundamento legal de cada obligación evaluada"
+    assert entries[annex] == _first_page_with(pages, annex, after=2)
+    assert entries[annex] < entries["Anexo metodológico"] == len(pages)
