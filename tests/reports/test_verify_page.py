@@ -92,7 +92,9 @@ def test_drafts_and_reports_of_open_cycles_are_not_issued_reports(client, issued
 
 
 def test_a_short_or_malformed_fingerprint_is_refused_with_a_message(client, issued):
-    for typed in ("abc", "zz" * 10, "\x00" * 20):
+    for typed in ("abc", "zz" * 10, " " * 20):
         body = client.get(reverse("verify"), {"huella": typed}).content.decode()
         assert "Escriba al menos los primeros 16 caracteres de la huella" in body
         assert "data-verify-result" not in body
+    refused = client.get(reverse("verify"), {"huella": "\x00" * 20})  # before the view (middleware)
+    assert refused.status_code == 400 and "data-verify-result" not in refused.content.decode()
