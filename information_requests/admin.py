@@ -37,7 +37,7 @@ class AttachmentInline(PolicyInline, admin.TabularInline):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        if obj is not None and self.has_change_permission(request, obj):
+        if obj is None or self.has_change_permission(request, obj):  # a new request, or a draft
             return fields
         # Read-only rows (a sent request): the original name linking to the checked download,
         # never the storage path.
