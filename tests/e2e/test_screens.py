@@ -109,7 +109,7 @@ def _auditor_steps(page, journey_world):
     page.check("cedula-sep")
     page.goto("/solicitudes/")
     page.check("solicitudes")
-    page.goto(f"/solicitudes/{journey_world.requests['INM'].pk}/")
+    page.goto(f"/solicitudes/{journey_world.extra['addressee-INM'].pk}/")  # pages are per addressee
     assert "SOLICITUD-INM" in page.locator("main").inner_text()
     page.check("solicitud-inm")
 
@@ -123,12 +123,12 @@ def test_liaison_screens_fit_and_its_pdf_shows_progress(new_page, live_server, j
 def _liaison_steps(page, journey_world):
     login(page, "mx-enlace-sep")
     page.check("inicio")
-    request = journey_world.requests["SEP"]
+    addressee = journey_world.extra["addressee-SEP"]  # the liaison's pages are per addressee
     page.goto("/solicitudes/")
     page.check("solicitudes")
-    page.goto(f"/solicitudes/{request.pk}/")
+    page.goto(f"/solicitudes/{addressee.pk}/")
     page.check("solicitud")
-    page.goto(f"/solicitudes/{request.pk}/obligacion/{journey_world.obligation.pk}/")
+    page.goto(f"/solicitudes/{addressee.pk}/obligacion/{journey_world.obligation.pk}/")
     page.check("respuesta")
     page.goto("/agencias/SEP/?ciclo=mx-publicado")
     assert "Secretaría de Educación Pública" in page.locator("main").inner_text()
