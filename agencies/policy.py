@@ -100,6 +100,13 @@ def role_names(user) -> frozenset[str]:
     return cached
 
 
+def remember_access(user, role_names_: list | tuple, agency_ids: list | tuple) -> None:
+    """Keep a user's role groups and liaison agencies on the user object for the request, read
+    by whoever loaded the user (agencies.backends reads them with the user in one query)."""
+    user._role_names = frozenset(role_names_)
+    user._liaison_agency_ids = frozenset(agency_ids)
+
+
 def is_auditor(user) -> bool:
     return _signed_in(user) and (user.is_superuser or Role.AUDITOR in role_names(user))
 
