@@ -35,19 +35,24 @@ def _back(request, job: ReportJob):
     return redirect(target)
 
 
+def _target(user, params) -> tuple[str, ReviewCycle, Agency | None]:
+    """The report named by kind, cycle (slug) and agency (acronym, for an agency report) among
+    what the user may see; 404 otherwise."""
+    kind = params.get("kind", ReportKind.AGENCY)
+    cycle = get_object_or_404(ReviewCycle.objects.visible_to(user), slug=params.get("cycle", ""))
+    agency = None
+    if kind == ReportKind.AGENCY:
+        agency = get_object_or_404(Agency.objects.visible_to(user), acronym=params.get("agency", ""))
+    return kind, cycle, agency
+
+
 @login_required
 @require_POST
 def request_report(request):
     """Create (or reuse) a report job. Form fields: kind, cycle (slug), agency (acronym,
     for an agency report), language (es|en; by default the interface's), next."""
     user = request.user
-    if any("\x00" in value for value in request.POST.values()):  # PostgreSQL refuses NUL in text: a 500
-        raise Http404
-    kind = request.POST.get("kind", ReportKind.AGENCY)
-    cycle = get_object_or_404(ReviewCycle.objects.visible_to(user), slug=request.POST.get("cycle", ""))
-    agency = None
-    if kind == ReportKind.AGENCY:
-        agency = get_object_or_404(Agency.objects.visible_to(user), acronym=request.POST.get("agency", ""))
+    kind, cycle, agency = _target(user, request.POST)
     try:
         job = jobs.request_report(
             user, kind, cycle, agency, language=request.POST.get("language") or jobs.interface_language()
@@ -86,6 +91,21 @@ def status(request, job_id: int):
         jobs.reap_dead_jobs(params_key=job.params_key)
         job.refresh_from_db()
     return JsonResponse(job_payload(job))
+
+
+@never_cache
+@login_required
+@require_GET
+def latest(request):
+    """The newest job of a report (?kind=&cycle=<slug>&agency=<acronym>) the user may request,
+    for the PDF panel of a cached page: its status JSON, or {"id": null} when there is none.
+    A report the user may not request answers 404, as everywhere."""
+    user = request.user
+    kind, cycle, agency = _target(user, request.GET)
+    if not jobs.can_request(user, kind, cycle, agency):
+        raise Http404
+    job = jobs.latest_job(user, kind, cycle, agency)
+    return JsonResponse(job_payload(job) if job else {"id": None})
 
 
 @login_required

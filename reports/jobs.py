@@ -32,6 +32,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
@@ -146,6 +147,22 @@ def interface_language() -> str:
     """The report language that matches the active interface language (en → en, else es): the
     default of the request form and of a request that names none."""
     return ReportLanguage.ENGLISH if (get_language() or "").startswith("en") else ReportLanguage.SPANISH
+
+
+def latest_job(user, kind: str, cycle, agency=None) -> ReportJob | None:
+    """The newest job of that report the user may see (the PDF panel shows its state)."""
+    return (
+        ReportJob.objects.visible_to(user)
+        .filter(kind=kind, cycle=cycle, agency=agency)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def latest_url(kind: str, cycle, agency=None) -> str:
+    """Where the PDF panel of a cached page loads `latest_job` from (reports.job_views.latest)."""
+    query = urlencode({"kind": kind, "cycle": cycle.slug, **({"agency": agency.acronym} if agency else {})})
+    return f"{reverse('report_jobs:latest')}?{query}"
 
 
 def request_report(user, kind: str, cycle, agency=None, language: str = ReportLanguage.SPANISH) -> ReportJob:

@@ -5,7 +5,7 @@ from django import template
 
 from reports import jobs
 from reports.jobs import job_payload
-from reports.models import ReportJob, ReportKind, ReportLanguage
+from reports.models import ReportKind, ReportLanguage
 
 register = template.Library()
 
@@ -16,14 +16,10 @@ def report_request_panel(context, cycle, agency=None):
     user = getattr(request, "user", None)
     kind = ReportKind.AGENCY if agency else ReportKind.NATIONAL
     allowed = bool(cycle and user) and jobs.can_request(user, kind, cycle, agency)
-    latest = None
-    if allowed:
-        latest = (
-            ReportJob.objects.visible_to(user)
-            .filter(kind=kind, cycle=cycle, agency=agency)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+    # A page rendered for the whole-page cache (lib.page_cache) leaves the latest job out: the
+    # panel's script loads it from `latest_url` (reports.job_views.latest).
+    deferred = bool(context.get("page_cache"))
+    latest = jobs.latest_job(user, kind, cycle, agency) if allowed and not deferred else None
     return {
         "allowed": allowed,
         "kind": kind,
@@ -32,6 +28,7 @@ def report_request_panel(context, cycle, agency=None):
         "languages": ReportLanguage.choices,
         "default_language": jobs.interface_language(),
         "latest": job_payload(latest) if latest else None,
+        "latest_url": jobs.latest_url(kind, cycle, agency) if allowed and deferred else "",
         "next": request.get_full_path() if request else "",
         "csrf_token": context.get("csrf_token"),
     }

@@ -2,7 +2,9 @@
 // until the PDF is ready (or failed). The moment the button is pressed it is disabled and the
 // panel says "En proceso" with a moving bar, before the server has even answered; it stays
 // disabled while the job is queued or running. Without JavaScript the form posts normally and
-// the page shows the job's state after the redirect (the button then comes disabled).
+// the page shows the job's state after the redirect (the button then comes disabled). On a page
+// served from the whole-page cache the panel names an endpoint (data-latest-url) for the latest
+// job, fetched on load.
 (function () {
   "use strict";
   var FIRST_POLL_MS = 500;
@@ -89,11 +91,27 @@
       .catch(function () { form.submit(); });
   }
 
+  // A page served from the whole-page cache leaves the latest job out (data-latest-url): load it.
+  function loadLatest(panel) {
+    var url = panel.dataset.latestUrl;
+    if (!url) { poll(panel, FIRST_POLL_MS); return; }
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (job) {
+        var status = panel.querySelector("[data-report-status]");
+        if (job && job.id && !status.dataset.state) {  // not if a request was sent meanwhile
+          render(panel, job);
+          poll(panel, FIRST_POLL_MS);
+        }
+      })
+      .catch(function () { return null; });
+  }
+
   document.querySelectorAll("[data-report-panel]").forEach(function (panel) {
     var form = panel.querySelector("[data-report-form]");
     var retry = panel.querySelector("[data-report-retry]");
     if (form) { form.addEventListener("submit", function (event) { submit(panel, form, event); }); }
     if (retry) { retry.addEventListener("submit", function (event) { submit(panel, retry, event); }); }
-    poll(panel, FIRST_POLL_MS);
+    loadLatest(panel);
   });
 })();
