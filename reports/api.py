@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -50,6 +51,7 @@ from reports.open_data import (
     public_agencies,
     public_assessments,
     public_obligations,
+    rows_of,
     with_export_relations,
 )
 
@@ -119,7 +121,15 @@ def _boolean(request, name: str) -> bool | None:
     return value.lower() == "true"
 
 
-def _paginate(request, queryset: QuerySet, to_row: Callable) -> dict:
+@dataclass(frozen=True)
+class PageRows:
+    """Builds the rows of a whole page at once (for rows that share work, e.g. the legal basis
+    of a cycle's obligations); a plain function builds one row per item."""
+
+    build: Callable[[list], list]
+
+
+def _paginate(request, queryset: QuerySet, to_row: Callable | PageRows) -> dict:
     try:
         page_size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
         number = int(request.GET.get("page", 1))
@@ -146,7 +156,9 @@ def _paginate(request, queryset: QuerySet, to_row: Callable) -> dict:
         "count": paginator.count,
         "next": link(page.next_page_number()) if page.has_next() else None,
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "results": [to_row(item) for item in page.object_list],
+        "results": to_row.build(list(page.object_list))
+        if isinstance(to_row, PageRows)
+        else [to_row(item) for item in page.object_list],
     }
 
 
@@ -258,15 +270,13 @@ def assessments(request):
     if level := _choice(request, "level", Level.values):
         queryset = queryset.filter(obligation__level=int(level))
     ordered = queryset.order_by("cycle__period_end", "cycle__slug", "agency__acronym", "obligation__code", "pk")
-    return with_export_relations(ordered), assessment_api_row
+    return with_export_relations(ordered), PageRows(lambda items: rows_of(items, assessment_api_row))
 
 
-def assessment_api_row(assessment) -> dict:
+def assessment_api_row(assessment, citation: str, basis: dict) -> dict:
     """The open-data row plus `basis`: the legal basis in the cycle's period, structured
     (obligations.law_basis)."""
-    cycle = assessment.cycle
-    basis = assessment.obligation.basis_for_period(cycle.period_start, cycle.period_end)
-    return {**assessment_row(assessment, basis), "basis": basis}
+    return {**assessment_row(assessment, citation, basis), "basis": basis}
 
 
 def _year(request, name: str) -> int | None:

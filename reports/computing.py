@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from obligations.choices import Component
-from obligations.law_basis import basis_prefetch
-from obligations.models import Obligation, Recommendation, RecommendationFollowUp, ReviewCycle
+from obligations.law_basis import bases_for_period
+from obligations.models import Recommendation, RecommendationFollowUp, ReviewCycle
 from reports import scoring
 
 COMPONENTS = [key for key, _label in Component.choices]
@@ -251,13 +251,8 @@ class ObligationBasis:
 def obligation_bases(cycle, obligation_ids: Iterable[int]) -> dict[int, ObligationBasis]:
     """{obligation_id: its legal basis for the cycle's period}: one read of the obligations with
     their provisions and versions, each basis built once however many ratings cite it."""
-    obligations = Obligation.objects.filter(pk__in=list(obligation_ids)).prefetch_related(*basis_prefetch())
-    return {
-        obligation.pk: ObligationBasis(
-            obligation.legal_basis, obligation.basis_for_period(cycle.period_start, cycle.period_end)
-        )
-        for obligation in obligations
-    }
+    bases = bases_for_period(obligation_ids, cycle.period_start, cycle.period_end)
+    return {pk: ObligationBasis(citation, basis) for pk, (citation, basis) in bases.items()}
 
 
 def compute_rows_by_agency(

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, AgencyName
 from obligations.choices import CycleState
 from obligations.figure_choices import BREAKDOWN_DIMENSIONS
-from obligations.law_basis import basis_prefetch, versions_column
+from obligations.law_basis import bases_for_period, versions_column
 from obligations.models import Assessment, IndicatorValue, Obligation, Provision, RecurringAskLink, State, StateFact
 
 PUBLIC = AnonymousUser()  # the public portal and the API read as an anonymous visitor, whoever is logged in
@@ -263,26 +263,46 @@ DICTIONARY = {
 
 
 def with_export_relations(queryset: QuerySet) -> QuerySet:
-    """The queryset with everything a row needs loaded up front (a constant number of queries:
-    one for assessments + cycles + agencies + obligations, one for former agency names, one for
-    provisions with their instruments, their versions and what replaced a repealed one)."""
+    """The queryset with what a row needs loaded up front (one query for assessments + cycles +
+    agencies + obligations, one for former agency names); the legal basis comes from
+    `rows_of`, once per cycle and obligation."""
     queryset = queryset.select_related("cycle", "agency", "obligation").prefetch_related(
-        Prefetch("agency__former_names", queryset=AgencyName.objects.order_by("valid_until")),
-        *basis_prefetch("obligation__"),
+        Prefetch("agency__former_names", queryset=AgencyName.objects.order_by("valid_until"))
     )
     if not queryset.query.order_by:
         queryset = queryset.order_by("cycle__period_end", "cycle__slug", "agency__acronym", "obligation__code")
     return queryset
 
 
-def assessment_row(assessment, basis: dict | None = None) -> dict:
-    """One open-data row for an assessment whose relations are loaded (`with_export_relations`).
-    `basis`: the obligation's basis in the cycle's period, when the caller already has it."""
+def bases_of(assessments: list) -> dict[tuple[int, int], tuple[str, dict]]:
+    """{(cycle_id, obligation_id): (citation, basis in the cycle's period)} for loaded assessments:
+    one `bases_for_period` per cycle among them (obligations.law_basis)."""
+    by_cycle: dict[int, tuple] = {}
+    confidences = {}
+    for assessment in assessments:
+        by_cycle.setdefault(assessment.cycle_id, (assessment.cycle, set()))[1].add(assessment.obligation_id)
+        confidences[assessment.obligation_id] = assessment.obligation.basis_confidence
+    result = {}
+    for cycle_id, (cycle, ids) in by_cycle.items():
+        for obligation_id, pair in bases_for_period(ids, cycle.period_start, cycle.period_end, confidences).items():
+            result[(cycle_id, obligation_id)] = pair
+    return result
+
+
+def rows_of(assessments: list, to_row=None) -> list[dict]:
+    """`to_row(assessment, citation, basis)` (default `assessment_row`) for loaded assessments
+    (`with_export_relations`), with their legal basis worked out once per cycle and obligation."""
+    to_row = to_row or assessment_row
+    bases = bases_of(assessments)
+    return [to_row(a, *bases[(a.cycle_id, a.obligation_id)]) for a in assessments]
+
+
+def assessment_row(assessment, citation: str, basis: dict) -> dict:
+    """One open-data row for an assessment whose relations are loaded (`with_export_relations`),
+    with its obligation's legal basis in the cycle's period (`bases_of`)."""
     cycle = assessment.cycle
     obligation = assessment.obligation
     name = assessment.agency.name_at(cycle.period_end)
-    if basis is None:
-        basis = obligation.basis_for_period(cycle.period_start, cycle.period_end)
     return {
         "cycle": cycle.slug,
         "agency": name.acronym,
@@ -292,7 +312,7 @@ def assessment_row(assessment, basis: dict | None = None) -> dict:
         "obligation_title_es": obligation.title_es,
         "component": obligation.component,
         "level": obligation.level,
-        "legal_basis": obligation.legal_basis,
+        "legal_basis": citation,
         "basis_confidence": obligation.basis_confidence,
         "basis_versions": versions_column(basis),
         "status": assessment.status,
@@ -300,10 +320,9 @@ def assessment_row(assessment, basis: dict | None = None) -> dict:
     }
 
 
-def assessment_rows(queryset: QuerySet) -> Iterator[dict]:
+def assessment_rows(queryset: QuerySet) -> list[dict]:
     """One open-data row per assessment of an (access-scoped) queryset."""
-    for assessment in with_export_relations(queryset):
-        yield assessment_row(assessment)
+    return rows_of(list(with_export_relations(queryset)))
 
 
 def public_assessments() -> QuerySet:

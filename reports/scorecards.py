@@ -54,6 +54,7 @@ class AgencyScorecard:
         snapshot only when something asks for them: a page served from cache never does."""
         if self._rows is None:
             self._rows = self._snapshot.rows if self._snapshot is not None else []
+            snapshots.restore_bases(self.cycle, self._rows)
             localize_rows(self._rows)
         return self._rows
 
@@ -173,7 +174,8 @@ def agency_scorecard(cycle: ReviewCycle, agency: Agency, user, *, with_evidence:
     else:
         recommendations = computing.recommendations_by_agency(cycle, [agency.pk]).get(agency.pk, [])
     card.recommendations = present_recommendations(recommendations)
-    figures.mark_asked_since(card.recommendations, cycle.period_end.year)
+    if not all("first_asked" in rec for rec in card.recommendations):  # live, or frozen before the marks were
+        figures.mark_asked_since(card.recommendations, cycle.period_end.year)
     return card
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from obligations.choices import CycleState
 from obligations.models import Assessment, ReviewCycle
-from reports import computing
+from reports import computing, figures
 from reports.models import CycleFreeze, FreezeState, ScorecardSnapshot
 from reports.models.freezing import STALE_AFTER
 
@@ -52,6 +52,8 @@ def freeze_cycle(cycle: ReviewCycle, *, force: bool = False, progress: Callable[
     previous_assessments = Assessment.objects.filter(cycle=previous) if previous else None
     national, per_agency = computing.compute_frozen(cycle, all_assessments, previous_assessments, previous)
     recommendations = computing.recommendations_by_agency(cycle, list(per_agency))
+    # Frozen too: "se pide desde <año>" as the recurring asks stood at publication.
+    figures.mark_asked_since([rec for recs in recommendations.values() for rec in recs], cycle.period_end.year)
     names = {
         agency.pk: agency.name_at(cycle.period_end)
         for agency in Agency.objects.filter(pk__in=list(per_agency)).prefetch_related("former_names")
@@ -67,6 +69,7 @@ def freeze_cycle(cycle: ReviewCycle, *, force: bool = False, progress: Callable[
             rows=rows,
         )
 
+    bases = _take_bases(per_agency)
     agency_ids = list(per_agency)
     total = len(agency_ids) + 1
     written = 0
@@ -86,7 +89,7 @@ def freeze_cycle(cycle: ReviewCycle, *, force: bool = False, progress: Callable[
             if progress:
                 progress(written, total)
         with transaction.atomic():
-            ScorecardSnapshot.objects.bulk_create([snapshot(None, national, [])])
+            ScorecardSnapshot.objects.bulk_create([snapshot(None, national, bases)])
     except IntegrityError:
         return 0  # frozen meanwhile by a caller outside run_freeze: theirs stands
     written += 1
@@ -136,6 +139,32 @@ def run_freeze(cycle: ReviewCycle, *, force: bool = False) -> int:
         raise
     mine.update(state=FreezeState.DONE, updated_at=timezone.now(), finished_at=timezone.now())
     return written
+
+
+def _take_bases(per_agency: dict) -> list[dict]:
+    """The legal basis of each obligation, taken out of every agency's rows and kept once, in the
+    national snapshot's rows (`restore_bases` puts it back when rows are read): the same basis
+    repeated for every agency was most of what a freeze wrote."""
+    bases: dict[str, dict] = {}
+    for _summary, rows in per_agency.values():
+        for row in rows:
+            citation, basis = row.pop("legal_basis"), row.pop("basis")
+            bases.setdefault(row["code"], {"code": row["code"], "legal_basis": citation, "basis": basis})
+    return list(bases.values())
+
+
+def restore_bases(cycle: ReviewCycle, rows: list[dict]) -> None:
+    """Give frozen agency rows back their `legal_basis` and `basis` (kept once per obligation in the
+    national snapshot, `_take_bases`); rows frozen before that carry their own and are left as they
+    are. One query."""
+    if not rows or "basis" in rows[0]:
+        return
+    kept = national_snapshot(cycle).values_list("rows", flat=True).first() or []
+    by_code = {entry["code"]: entry for entry in kept}
+    for row in rows:
+        entry = by_code.get(row["code"], {})
+        row["legal_basis"] = entry.get("legal_basis", "")
+        row["basis"] = entry.get("basis")
 
 
 def agency_snapshot(cycle: ReviewCycle, agency: Agency) -> ScorecardSnapshot | None:

@@ -5,7 +5,7 @@ import hashlib
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from agencies import policy
 from agencies.models import Agency
 from lib import page_cache
+from lib.aggregates import JSONArrayAgg
 from lib.downloads import table_response
 from lib.tabular import FORMATS
 from obligations.choices import Component, EvidenceKind, Status
@@ -71,10 +72,10 @@ def _label_rows(card) -> None:
 def _scorecard_body(request, card) -> str:
     """The scorecard's body (figures, charts, obligations, recommendations).
 
-    For a frozen scorecard it is rendered once per snapshot, cycle wording, language and set of
-    evidence the user may see — all part of the cache key, so nothing needs invalidating by hand
-    — and then served from Django's cache: rendering is most of the page's cost, and a published
-    scorecard should cost little more than fetching its snapshot."""
+    Rendered once per content and then served from Django's cache — rendering is most of a page's
+    cost. A frozen scorecard's key is its snapshot, the cycle's wording, the language and the
+    evidence the user may see; a live one's is everything it shows (figures, rows, replies,
+    recommendations), computed on every request. Nothing needs invalidating by hand."""
 
     def render_body():
         _label_rows(card)
@@ -104,24 +105,55 @@ def _scorecard_body(request, card) -> str:
         }
         return render_to_string("reports/_scorecard_body.html", context, request=request)
 
-    if not card.frozen or card.snapshot_id is None:
-        return mark_safe(render_body())  # our own template  # noqa: S308
     cycle = card.cycle
-    fingerprint = repr(
-        (
-            card.snapshot_id,
-            card.agency.acronym,
-            (cycle.slug, cycle.name_es, cycle.name_en, cycle.period_start, cycle.period_end, cycle.state),
-            get_language(),
-            sorted((k, [tuple(sorted(item.items())) for item in v]) for k, v in card.evidence.items()),
-            sorted(card.hidden_evidence.items()),
-            _evidence_url_maker()(0),
-        )
+    shared = (
+        card.agency.acronym,
+        (cycle.slug, cycle.name_es, cycle.name_en, cycle.period_start, cycle.period_end, cycle.state),
+        get_language(),
+        sorted((k, [tuple(sorted(item.items())) for item in v]) for k, v in card.evidence.items()),
+        sorted(card.hidden_evidence.items()),
+        _evidence_url_maker()(0),
     )
-    key = f"reports:scorecard-body:{BODY_MARKUP_VERSION}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    if card.frozen and card.snapshot_id is not None:  # the snapshot stands for its figures and rows
+        return _cached_body("scorecard", repr((card.snapshot_id, *shared)), render_body)
+    # Live: the figures are computed on every request, the markup rendered once per content.
+    freezing = card.freezing
+    content = (
+        "live",
+        card.frozen,
+        repr(card.agency_then),
+        repr(card.summary),
+        repr(card.rows),
+        repr(card.recommendations),
+        [_reply_key(reply) for _id, reply in sorted(card.replies.items())],
+        freezing and (freezing.pk, freezing.state, freezing.percent),
+    )
+    return _cached_body("scorecard", repr((*content, *shared)), render_body)
+
+
+def _reply_key(reply) -> tuple:
+    """What the scorecard shows of a right of reply (templates/replies/includes/reply.html)."""
+    return (
+        reply.pk,
+        reply.assessment_id,
+        reply.filed_at,
+        reply.text,
+        len(reply.documents.all()),
+        reply.answered_at,
+        reply.outcome,
+        reply.response,
+        reply.status_at_filing,
+        reply.new_status,
+    )
+
+
+def _cached_body(kind: str, fingerprint: str, render) -> str:
+    """A page body from Django's cache under a key made of everything it shows (`fingerprint`),
+    rendered with `render()` on a miss: nothing ever needs invalidating by hand."""
+    key = f"reports:{kind}-body:{BODY_MARKUP_VERSION}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        html = render_body()
+        html = render()
         cache.set(key, html, BODY_CACHE_SECONDS)
     return mark_safe(html)  # our own template  # noqa: S308
 
@@ -135,8 +167,10 @@ def _evidence_url_maker():
 @login_required
 @require_GET
 def agency_scorecard(request, acronym):
-    agency = get_agency_for_user(request, acronym)
     cycles, cycle = _cycles(request)
+    agency = get_object_or_404(
+        _with_evidence_version(Agency.objects.visible_to(request.user), cycle), acronym__iexact=acronym
+    )
     context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
 
     def render_page(extra: dict) -> str:
@@ -154,9 +188,9 @@ def agency_scorecard(request, acronym):
         agency.pk,
         policy.view_key(request.user),
         _cycle_menu(cycles),
-        _evidence_version(cycle, agency),
+        (agency.evidence_count, sorted(agency.confidential_evidence or ())),
     )
-    return page_cache.cached_page(request, key, render_page, {"report_panel": _report_panel(request, cycle, agency)})
+    return page_cache.cached_page(request, key, render_page)
 
 
 def _cycle_menu(cycles) -> tuple:
@@ -164,25 +198,21 @@ def _cycle_menu(cycles) -> tuple:
     return tuple((c.pk, c.state, c.name_es, c.name_en) for c in cycles)
 
 
-def _evidence_version(cycle, agency) -> tuple:
-    """Changes when the evidence of a published scorecard does: only its `confidential` flag may
-    (obligations.workflow), so the count of confidential items and their ids. One aggregate row;
-    a key, never shown."""
-    return tuple(
-        Evidence.objects.filter(assessment__cycle=cycle, assessment__agency=agency)
-        .aggregate(
-            n=Count("pk"),
-            n_confidential=Count("pk", filter=Q(confidential=True)),
-            confidential_ids=Sum("pk", filter=Q(confidential=True)),
-        )
-        .values()
+def _with_evidence_version(agencies, cycle):
+    """Agencies annotated with what changes when the evidence of their scorecard in `cycle` does,
+    for the cache key of a published scorecard: only the `confidential` flag of a published
+    cycle's evidence may change (obligations.workflow), so the number of items and the ids of the
+    confidential ones — read in the same query as the agency. A key, never shown."""
+    evidence = (
+        Evidence.objects.filter(assessment__cycle=cycle, assessment__agency=OuterRef("pk"))
+        .order_by()
+        .values("assessment__cycle")
     )
-
-
-def _report_panel(request, cycle, agency):
-    """The PDF panel, rendered on every request into a cached page (its latest job changes)."""
-    return lambda: render_to_string(
-        "reports/includes/request_report.html", {"cycle": cycle, "agency": agency}, request=request
+    return agencies.annotate(
+        evidence_count=Subquery(evidence.annotate(n=Count("pk")).values("n")),
+        confidential_evidence=Subquery(
+            evidence.filter(confidential=True).annotate(ids=JSONArrayAgg("pk")).values("ids")
+        ),
     )
 
 
@@ -228,8 +258,8 @@ def _panorama_body(request, cycle, chosen, context) -> str:
     cycle publication, language, query (filters and sort), user scope and list of agencies
     (names included) and then served from Django's cache; other cycles are computed live."""
 
-    def render_body():
-        panorama = _sorted_panorama(request, cycle, chosen)
+    def render_body(panorama=None):
+        panorama = panorama or _sorted_panorama(request, cycle, chosen)
         context["panorama"] = panorama
         columns = context["columns"]
         body = {**context, "panorama": panorama}
@@ -257,8 +287,23 @@ def _panorama_body(request, cycle, chosen, context) -> str:
         return render_to_string("reports/_panorama_body.html", body, request=request)
 
     generation = snapshots.generation(cycle)
-    if generation is None:  # live: not published, or its freezing task has not finished
-        return mark_safe(render_body())  # our own template  # noqa: S308
+    if generation is None:  # live (not published, or its freezing task has not finished): the
+        # figures are computed on every request, the markup is rendered once per content.
+        panorama = _sorted_panorama(request, cycle, chosen)
+        freezing = panorama.freezing
+        fingerprint = repr(
+            (
+                "live",
+                (cycle.pk, cycle.slug, cycle.name_es, cycle.name_en, cycle.state),
+                get_language(),
+                sorted(request.GET.lists()),
+                freezing and (freezing.pk, freezing.state, freezing.percent),
+                repr(panorama.summary),
+                repr(panorama.agencies),
+            )
+        )
+        context["panorama"] = panorama
+        return _cached_body("panorama", fingerprint, lambda: render_body(panorama))
     fingerprint = repr(
         (
             cycle.pk,
@@ -270,12 +315,7 @@ def _panorama_body(request, cycle, chosen, context) -> str:
             list(chosen.order_by("pk").values_list("pk", "acronym", "name_es", "name_en", "order")),
         )
     )
-    key = f"reports:panorama-body:{BODY_MARKUP_VERSION}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = render_body()
-        cache.set(key, html, BODY_CACHE_SECONDS)
-    return mark_safe(html)  # our own template  # noqa: S308
+    return _cached_body("panorama", fingerprint, render_body)
 
 
 @login_required
@@ -305,7 +345,7 @@ def panorama(request):
     if generation is None:
         return HttpResponse(render_page({}))
     key = ("panorama", generation, policy.view_key(request.user), _cycle_menu(cycles))
-    return page_cache.cached_page(request, key, render_page, {"report_panel": _report_panel(request, cycle, None)})
+    return page_cache.cached_page(request, key, render_page)
 
 
 def _query_without(request, name: str) -> str:

@@ -25,7 +25,9 @@ class ScorecardSnapshot(models.Model):
     # The cycle's publication time when frozen: a cycle re-published later is frozen anew.
     cycle_published_at = models.DateTimeField(null=True, blank=True)
     summary = ValuesJSONField(_("resumen"), default=dict)  # scores, counts, trends (the panorama reads only this)
-    rows = ValuesJSONField(_("obligaciones"), default=list)  # one dict per obligation, as shown
+    # An agency: one dict per obligation, as shown (its legal basis kept once per obligation in the
+    # national snapshot's rows: reports.snapshots.restore_bases).
+    rows = ValuesJSONField(_("obligaciones"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from agencies.models import Agency
+from agencies.policy import SYSTEM
 from obligations.law_basis import basis_prefetch, basis_text
 from obligations.models import Obligation, ReviewCycle
 from reports import jobs, pdf
@@ -129,3 +130,29 @@ def test_open_data_and_the_api_carry_the_basis(client, baseline):
     assert [(r["basis_confidence"], r["basis"]["statutory"], r["legal_basis"]) for r in no_basis["results"]] == [
         ("none", False, "")
     ]
+
+
+def test_a_freeze_keeps_each_basis_once_and_the_rows_get_it_back(baseline):
+    from reports.models import ScorecardSnapshot
+    from reports.scorecards import agency_scorecard
+    from reports.snapshots import national_snapshot, run_freeze
+
+    run_freeze(baseline, force=True)
+    agency_rows = [
+        row
+        for rows in ScorecardSnapshot.objects.filter(cycle=baseline, agency__isnull=False).values_list(
+            "rows", flat=True
+        )
+        for row in rows
+    ]
+    assert agency_rows and not any("basis" in row or "legal_basis" in row for row in agency_rows)
+    kept = {entry["code"]: entry for entry in national_snapshot(baseline).get().rows}
+    assert set(kept) == {row["code"] for row in agency_rows}  # each rated obligation once
+    assert kept["PREV-15"]["legal_basis"] == "LGPSEDMTP art. 89 fr. VI"
+    assert kept["PREV-15"]["basis"] == _obligation("PREV-15").basis_for_period(
+        baseline.period_start, baseline.period_end
+    )
+    card = agency_scorecard(baseline, Agency.objects.get(acronym="SEP"), SYSTEM)
+    rows = {row["code"]: row for row in card.rows}
+    assert rows["PREV-15"]["legal_basis"] == "LGPSEDMTP art. 89 fr. VI"
+    assert basis_text(rows["PREV-15"]["basis"]) == MODULES

@@ -121,3 +121,88 @@ def test_a_new_cycle_appears_in_the_menu_of_a_cached_page(client, auditora, cycl
     assert "ciclo-2025" not in get(client, SCORECARD)
     data.cycle("ciclo-2025", data.date(2024, 1, 1), data.date(2025, 12, 31), state="open")
     assert 'value="ciclo-2025"' in get(client, SCORECARD)
+
+
+# --- the PDF panel of a cached page (its latest job is loaded by the page's script) ---------
+
+
+def _panel_latest_url(body):
+    found = re.search(r'data-latest-url="([^"]+)"', body)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_a_cached_page_leaves_the_latest_job_to_the_panel_endpoint(client, secretariado, sep, cycles):
+    from reports.jobs import job_payload
+    from reports.models import ReportJob
+
+    _old, new = cycles
+    client.force_login(secretariado)
+    get(client, SCORECARD)
+    body = get(client, SCORECARD)
+    url = _panel_latest_url(body)
+    assert url == reverse("report_jobs:latest") + "?kind=agency&cycle=ciclo-2023&agency=SEP"
+    assert "data-status-url" not in body  # no job state in the cached markup
+    assert client.get(url).json() == {"id": None}
+    job = ReportJob.objects.create(kind="agency", cycle=new, agency=sep, requested_by=secretariado)
+    # the cached page is unchanged; the endpoint gives the new job
+    assert _panel_latest_url(get(client, SCORECARD)) == url
+    assert client.get(url).json() == job_payload(job)
+
+
+def test_the_panel_endpoint_answers_only_who_may_request_that_report(client, enlace_inm, cycles):
+    client.force_login(enlace_inm)
+    latest = reverse("report_jobs:latest")
+    assert client.get(latest, {"kind": "agency", "cycle": "ciclo-2023", "agency": "INM"}).json() == {"id": None}
+    assert client.get(latest, {"kind": "agency", "cycle": "ciclo-2023", "agency": "SEP"}).status_code == 404
+    assert client.get(latest, {"kind": "national", "cycle": "ciclo-2023"}).status_code == 404
+    assert client.get(latest, {"kind": "agency", "cycle": "no-existe", "agency": "INM"}).status_code == 404
+    client.logout()
+    response = client.get(latest, {"kind": "national", "cycle": "ciclo-2023"})
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_after_a_request_the_page_shows_the_job_without_javascript(client, secretariado, cycles):
+    """The redirect after the form's POST carries a message: that page is rendered for this
+    reader (not from the cache), with the job's state and the button disabled."""
+    client.force_login(secretariado)
+    get(client, SCORECARD)
+    response = client.post(
+        reverse("report_jobs:request"),
+        {"kind": "agency", "cycle": "ciclo-2023", "agency": "SEP", "next": f"{SCORECARD}?ciclo=ciclo-2023"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert 'data-status-url="' in body and "data-latest-url" not in body
+    assert re.search(r"<button type=\"submit\" data-report-button disabled>", body)
+
+
+# --- live pages: computed on every request, their markup cached by content -----------------
+
+
+def panorama_score(body, acronym):
+    return re.search(rf'data-agency="{acronym}".*?data-col="score">([^<]*?)\s*<', body, re.S).group(1).strip()
+
+
+def test_a_live_page_shows_every_change_at_once(client, auditora, sep, inm, cycles):
+    open_cycle = data.cycle("ciclo-2025", data.date(2024, 1, 1), data.date(2025, 12, 31), state="open")
+    obligation = Assessment.objects.filter(obligation__code="SEP-PREV-01").first().obligation
+    rated = data.rate(open_cycle, sep, obligation, "not_complied", "Sin avances.")
+    client.force_login(auditora)
+
+    def scorecard():
+        return get(client, SCORECARD, ciclo="ciclo-2025")
+
+    def panorama():
+        return get(client, PANORAMA, ciclo="ciclo-2025")
+
+    first = scorecard()
+    assert score(first) == "0 %" and "Sin avances." in first
+    assert panorama_score(panorama(), "SEP") == "0 %"
+    Assessment.objects.filter(pk=rated.pk).update(status="complied", rationale="Módulos publicados.")
+    body = scorecard()
+    assert score(body) == "100 %" and "Módulos publicados." in body and "Sin avances." not in body
+    assert panorama_score(panorama(), "SEP") == "100 %"
+    # and a language switch renders the live pages in that language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert 'lang="en"' in scorecard() and "Sin avances." not in scorecard()
+    assert "Panorama nacional" not in panorama()
