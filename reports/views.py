@@ -72,10 +72,10 @@ def _label_rows(card) -> None:
 def _scorecard_body(request, card) -> str:
     """The scorecard's body (figures, charts, obligations, recommendations).
 
-    Rendered once per content and then served from Django's cache — rendering is most of a page's
-    cost. A frozen scorecard's key is its snapshot, the cycle's wording, the language and the
-    evidence the user may see; a live one's is everything it shows (figures, rows, replies,
-    recommendations), computed on every request. Nothing needs invalidating by hand."""
+    A frozen scorecard's body is rendered once per snapshot, cycle wording, language and evidence
+    the reader may see, then served from Django's cache (rendering is most of a page's cost);
+    nothing needs invalidating by hand. A live one is rendered with its page, which is cached
+    under its content (`_live_content`)."""
 
     def render_body():
         _label_rows(card)
@@ -105,8 +105,16 @@ def _scorecard_body(request, card) -> str:
         }
         return render_to_string("reports/_scorecard_body.html", context, request=request)
 
+    if card.frozen and card.snapshot_id is not None:  # the snapshot stands for its figures and rows
+        return _cached_body("scorecard", repr((card.snapshot_id, *_shown_with(card))), render_body)
+    return mark_safe(render_body())  # our own template  # noqa: S308
+
+
+def _shown_with(card) -> tuple:
+    """Besides its figures, what a scorecard's body shows: the cycle's wording, the language and
+    the evidence this reader may see."""
     cycle = card.cycle
-    shared = (
+    return (
         card.agency.acronym,
         (cycle.slug, cycle.name_es, cycle.name_en, cycle.period_start, cycle.period_end, cycle.state),
         get_language(),
@@ -114,21 +122,23 @@ def _scorecard_body(request, card) -> str:
         sorted(card.hidden_evidence.items()),
         _evidence_url_maker()(0),
     )
-    if card.frozen and card.snapshot_id is not None:  # the snapshot stands for its figures and rows
-        return _cached_body("scorecard", repr((card.snapshot_id, *shared)), render_body)
-    # Live: the figures are computed on every request, the markup rendered once per content.
+
+
+def _live_content(card) -> str:
+    """Everything a live scorecard shows, as a cache key of its page (computed on every request)."""
     freezing = card.freezing
-    content = (
-        "live",
-        card.frozen,
-        repr(card.agency_then),
-        repr(card.summary),
-        repr(card.rows),
-        repr(card.recommendations),
-        [_reply_key(reply) for _id, reply in sorted(card.replies.items())],
-        freezing and (freezing.pk, freezing.state, freezing.percent),
+    return repr(
+        (
+            card.frozen,
+            repr(card.agency_then),
+            repr(card.summary),
+            repr(card.rows),
+            repr(card.recommendations),
+            [_reply_key(reply) for _id, reply in sorted(card.replies.items())],
+            freezing and (freezing.pk, freezing.state, freezing.percent),
+            *_shown_with(card),
+        )
     )
-    return _cached_body("scorecard", repr((*content, *shared)), render_body)
 
 
 def _reply_key(reply) -> tuple:
@@ -172,24 +182,23 @@ def agency_scorecard(request, acronym):
         _with_evidence_version(Agency.objects.visible_to(request.user), cycle), acronym__iexact=acronym
     )
     context = {"agency": agency, "cycles": cycles, "cycle": cycle, "card": None}
+    live_card = None
 
     def render_page(extra: dict) -> str:
         if cycle is not None:
-            card = scorecards.agency_scorecard(cycle, agency, request.user)
+            card = live_card or scorecards.agency_scorecard(cycle, agency, request.user)
             context.update(card=card, body_html=_scorecard_body(request, card), then=card.agency_then)
         return render_to_string("reports/agency_scorecard.html", {**context, **extra}, request=request)
 
-    generation = snapshots.generation(cycle) if cycle is not None else None
-    if generation is None:  # no cycle, or live figures: rendered on every request
+    if cycle is None:
         return HttpResponse(render_page({}))
-    key = (
-        "agency",
-        generation,
-        agency.pk,
-        policy.view_key(request.user),
-        _cycle_menu(cycles),
-        (agency.evidence_count, sorted(agency.confidential_evidence or ())),
-    )
+    generation = snapshots.generation(cycle)
+    if generation is None:  # live figures: computed on every request, the page cached by content
+        live_card = scorecards.agency_scorecard(cycle, agency, request.user)
+        version = ("live", _live_content(live_card))
+    else:
+        version = (generation, agency.evidence_count, sorted(agency.confidential_evidence or ()))
+    key = ("agency", version, agency.pk, policy.view_key(request.user), _cycle_menu(cycles))
     return page_cache.cached_page(request, key, render_page)
 
 
@@ -256,7 +265,8 @@ def _sorted_panorama(request, cycle, chosen):
 def _panorama_body(request, cycle, chosen, context) -> str:
     """Figures, table, heat map and unmet obligations. For a published cycle, rendered once per
     cycle publication, language, query (filters and sort), user scope and list of agencies
-    (names included) and then served from Django's cache; other cycles are computed live."""
+    (names included) and then served from Django's cache; a live panorama (computed by the view,
+    `context["panorama"]`) is rendered with its page, cached under its content."""
 
     def render_body(panorama=None):
         panorama = panorama or _sorted_panorama(request, cycle, chosen)
@@ -286,24 +296,9 @@ def _panorama_body(request, cycle, chosen, context) -> str:
             )
         return render_to_string("reports/_panorama_body.html", body, request=request)
 
+    if context.get("panorama") is not None:  # live, computed by the view
+        return mark_safe(render_body(context["panorama"]))  # our own template  # noqa: S308
     generation = snapshots.generation(cycle)
-    if generation is None:  # live (not published, or its freezing task has not finished): the
-        # figures are computed on every request, the markup is rendered once per content.
-        panorama = _sorted_panorama(request, cycle, chosen)
-        freezing = panorama.freezing
-        fingerprint = repr(
-            (
-                "live",
-                (cycle.pk, cycle.slug, cycle.name_es, cycle.name_en, cycle.state),
-                get_language(),
-                sorted(request.GET.lists()),
-                freezing and (freezing.pk, freezing.state, freezing.percent),
-                repr(panorama.summary),
-                repr(panorama.agencies),
-            )
-        )
-        context["panorama"] = panorama
-        return _cached_body("panorama", fingerprint, lambda: render_body(panorama))
     fingerprint = repr(
         (
             cycle.pk,
@@ -341,10 +336,23 @@ def panorama(request):
             context["body_html"] = _panorama_body(request, cycle, chosen, context)
         return render_to_string("reports/panorama.html", {**context, **extra}, request=request)
 
-    generation = snapshots.generation(cycle) if cycle is not None else None
-    if generation is None:
+    if cycle is None:
         return HttpResponse(render_page({}))
-    key = ("panorama", generation, policy.view_key(request.user), _cycle_menu(cycles))
+    generation = snapshots.generation(cycle)
+    if generation is None:  # live (not published, or its freezing task has not finished): the
+        # figures are computed on every request, the page is cached under its content.
+        panorama = context["panorama"] = _sorted_panorama(request, cycle, chosen)
+        freezing = panorama.freezing
+        version = (
+            "live",
+            (cycle.slug, cycle.name_es, cycle.name_en, cycle.state),
+            freezing and (freezing.pk, freezing.state, freezing.percent),
+            repr(panorama.summary),
+            repr(panorama.agencies),
+        )
+    else:
+        version = generation
+    key = ("panorama", version, policy.view_key(request.user), _cycle_menu(cycles))
     return page_cache.cached_page(request, key, render_page)
 
 
