@@ -266,10 +266,14 @@ class PolicyAdmin(PolicyMixin, admin.ModelAdmin):
         return timeline(type(obj), obj.history.order_by("history_date", "history_id"), self.history_fields)
 
     def history_view(self, request, object_id, extra_context=None):
+        # As every other page of the model: no view permission at all is a 403 (a staff user
+        # without a role), then a record out of the user's scope is a 404 (as a missing one).
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         if not self.history_fields:
             return super().history_view(request, object_id, extra_context)
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_permission(request, obj):
+        if obj is None or not self.has_view_or_change_permission(request, obj):
             raise Http404
         context = {
             **self.admin_site.each_context(request),
