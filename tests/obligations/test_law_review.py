@@ -97,3 +97,36 @@ def test_opening_a_cycle_warns_of_the_changed_bases(db, client, auditora):
         and "fundamento_reformado=mx-2024" in m
         for m in shown
     ), shown
+
+
+def test_one_changed_basis_is_announced_in_the_singular(db, client, auditora):
+    law = LegalInstrument.objects.create(code="LEY", short_name="Ley", name_es="Ley", kind="law")
+    decree = LegalInstrument.objects.create(
+        code="REF", short_name="Reforma", name_es="Reforma", kind="reform", amends=law, published_on=date(2021, 5, 20)
+    )
+    provision = Provision.objects.create(instrument=law, article="85", fraction="XV")
+    ProvisionVersion.objects.create(
+        provision=provision, valid_from=date(2012, 6, 15), valid_until=date(2021, 5, 20), paraphrase_es="Texto"
+    )
+    ProvisionVersion.objects.create(provision=provision, valid_from=date(2021, 5, 21), amended_by=decree, repealed=True)
+    obligation = Obligation.objects.create(
+        code="X-1", title_es="X", component="coordination", level=1, basis_confidence="high", basis_reason_es="R"
+    )
+    obligation.provisions.set([provision])
+    ReviewCycle.objects.create(
+        slug="antes", name_es="Antes", period_start=date(2016, 1, 1), period_end=date(2017, 7, 31)
+    )
+    client.force_login(auditora)
+    data = {
+        "name_es": "Ciclo 2017–2024",
+        "slug": "mx-2024",
+        "period_start": "2017-08-01",
+        "period_end": "2024-12-31",
+        "methodology_version": "cndh-2019-v1",
+    }
+    response = client.post(reverse("admin:obligations_reviewcycle_open"), {**data, "confirm": "yes"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(
+        m.startswith("1 obligación tiene un fundamento legal reformado o derogado desde el ciclo anterior.")
+        for m in shown
+    ), shown
