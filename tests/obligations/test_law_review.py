@@ -130,3 +130,30 @@ def test_one_changed_basis_is_announced_in_the_singular(db, client, auditora):
         m.startswith("1 obligación tiene un fundamento legal reformado o derogado desde el ciclo anterior.")
         for m in shown
     ), shown
+
+
+def test_the_changed_basis_filter_costs_the_same_for_any_number_of_cycles(db, client, auditora):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cycle(year):
+        return ReviewCycle.objects.create(
+            slug=f"c-{year}", name_es=f"Ciclo {year}", period_start=date(year, 1, 1), period_end=date(year, 12, 31)
+        )
+
+    cycle(2018), cycle(2019)
+    client.force_login(auditora)
+    url = reverse("admin:obligations_obligation_changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured.captured_queries), response.content.decode()
+
+    before, _ = queries()
+    for year in range(2020, 2026):
+        cycle(year)
+    after, body = queries()
+    assert after == before
+    assert "fundamento_reformado=c-2025" in body and "fundamento_reformado=c-2018" not in body  # the first has none
