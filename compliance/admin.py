@@ -27,7 +27,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext, pgettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
@@ -58,14 +58,15 @@ def refusal_of(obj, kind: str = "change") -> str | None:
 # Django's admin messages that name the model (their Spanish says "El {name}", "Puede editarlo").
 # For a model with a feminine name the same messages are said in the feminine: the catalogues
 # hold them under the context "femenino" (locale/*/django.po).
+# (gettext_noop: written out for `make messages`, which keeps our Spanish wording of them.)
 GENDERED_ADMIN_MESSAGES = [
-    "The {name} “{obj}” was added successfully. You may add another {name} below.",
-    "The {name} “{obj}” was changed successfully. You may edit it again below.",
-    "The {name} “{obj}” was changed successfully. You may add another {name} below.",
-    "The {name} “{obj}” was added successfully.",
-    "The {name} “{obj}” was changed successfully.",
-    "The %(name)s “%(obj)s” was deleted successfully.",
-    "You may edit it again below.",
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+    gettext_noop("You may edit it again below."),
 ]
 # The same messages under the context "femenino", written out literally so that `make messages`
 # (xgettext) extracts them and keeps their translations (a context given by a variable is not

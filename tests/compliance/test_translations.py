@@ -72,3 +72,18 @@ def test_every_string_of_the_source_is_in_the_english_catalogue(english):
     catalogue = {(entry.msgctxt, entry.msgid) for entry in english.translated_entries()}
     missing = sorted((msgid for key in _source_msgids() if key not in catalogue for _ctx, msgid in [key]), key=str)
     assert not missing, f"{len(missing)} strings without English: {missing[:15]}"
+
+
+def test_every_spanish_override_survives_make_messages():
+    """locale/es_MX only holds where our Spanish differs from the msgid: Django's own strings said
+    our way (lower-case months, «La evaluación … se modificó»). `make messages` keeps an entry
+    only if a source file mentions it (compliance/locale_overrides.py, compliance/admin.py)."""
+    spanish = polib.pofile(str(ROOT / "locale/es_MX/LC_MESSAGES/django.po"))
+    overrides = {
+        (entry.msgctxt, entry.msgid)
+        for entry in spanish.translated_entries()
+        if not entry.msgid_plural and entry.msgstr != entry.msgid and entry.msgid != "English"
+    }
+    assert len(overrides) > 40  # the months (3 forms) and the gendered admin messages
+    missing = sorted(overrides - _source_msgids(), key=str)
+    assert not missing, f"overrides that `make messages` would drop: {missing[:10]}"
