@@ -241,26 +241,13 @@ class InformationRequestAdmin(PolicyAdmin):
     @admin.action(description=_("Enviar las solicitudes seleccionadas a las dependencias"), permissions=["view"])
     def send_selected(self, request, queryset):
         for info_request in queryset.filter(state=RequestState.DRAFT):
-            locked = locked_ratings(info_request)
-            if locked:
-                self.message_user(
-                    request,
-                    _(
-                        "«%(request)s» no se envió: pregunta por calificaciones ya validadas (%(ratings)s), "
-                        "que la dependencia no podría responder. Quítelas de la solicitud o devuelva las "
-                        "calificaciones a borrador."
-                    )
-                    % {
-                        "request": info_request,
-                        "ratings": ", ".join(f"{r.agency.acronym} · {r.obligation.code}" for r in locked),
-                    },
-                    messages.ERROR,
-                )
-                continue
             try:
                 notified = send_request(info_request, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{info_request}: {error_text(exc)}", messages.ERROR)
+                text = error_text(exc)
+                if getattr(exc, "code", None) != "locked_ratings":  # that refusal names the request
+                    text = f"{info_request}: {text}"
+                self.message_user(request, text, messages.ERROR)
                 continue
             self.message_user(
                 request,

@@ -61,7 +61,12 @@ class InformationRequest(models.Model):
     )
     state = models.CharField(_("estado"), max_length=16, choices=RequestState.choices, default=RequestState.DRAFT)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creada por"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
     sent_by = models.ForeignKey(

@@ -84,6 +84,21 @@ def send_request(info_request: InformationRequest, *, by) -> int:
         raise ValidationError(_("Indique al menos una obligación."))
     if not info_request.addressees.exists():
         raise ValidationError(_("Indique al menos una dependencia destinataria."))
+    locked = locked_ratings(info_request)
+    if locked:
+        # An answer about a validated (or published) rating could never become evidence.
+        raise ValidationError(
+            _(
+                "«%(request)s» no se envió: pregunta por calificaciones ya validadas (%(ratings)s), "
+                "que la dependencia no podría responder. Quítelas de la solicitud o devuelva las "
+                "calificaciones a borrador."
+            )
+            % {
+                "request": info_request,
+                "ratings": ", ".join(f"{r.agency.acronym} · {r.obligation.code}" for r in locked),
+            },
+            code="locked_ratings",
+        )
     now = timezone.now()
     with transaction.atomic():
         claimed = InformationRequest.objects.filter(pk=info_request.pk, state=RequestState.DRAFT).update(

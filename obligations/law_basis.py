@@ -148,6 +148,16 @@ def review_window(cycle) -> tuple[date, date] | None:
     return (previous.period_end, cycle.period_end) if previous is not None else None
 
 
+def cycles_with_review_window() -> list:
+    """The cycles review_window() gives a window to (all but the earliest), newest first: one
+    query for any number of cycles."""
+    from obligations.models import ReviewCycle
+
+    cycles = list(ReviewCycle.objects.order_by("-period_end", "slug"))
+    earliest = min((cycle.period_end for cycle in cycles), default=None)
+    return [cycle for cycle in cycles if cycle.period_end != earliest]
+
+
 def cycle_under_review():
     """The newest cycle not yet published (the one auditors are rating), None if every one is."""
     from obligations.choices import CycleState

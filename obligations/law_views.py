@@ -52,8 +52,6 @@ def index(request):
 @public_cache
 def agency(request, acronym):
     day = _day(request)
-    if "\x00" in acronym:
-        raise Http404
     found = Agency.objects.filter(Q(acronym__iexact=acronym) | Q(former_names__acronym__iexact=acronym)).distinct()
     agency = get_object_or_404(found)
     return render(request, "law/agency.html", {"day": day, "law": law_pages.agency_law(agency, day)})

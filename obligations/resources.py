@@ -20,7 +20,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from agencies.models import Agency
 from agencies.resources import UNKNOWN_AGENCY, NaturalKeysWidget, NaturalKeyWidget, StrictModelResource, _text
-from obligations.choices import CycleState, ResponsibilityRole, WorkflowState
+from obligations import workflow
+from obligations.choices import ResponsibilityRole, WorkflowState
 from obligations.models import (
     Assessment,
     Duty,
@@ -441,16 +442,11 @@ class AssessmentResource(StrictModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        cycle = instance.cycle if instance.cycle_id else None
-        if cycle is not None and cycle.state == CycleState.PUBLISHED:
-            errors.setdefault(NON_FIELD_ERRORS, []).append(
-                _("El ciclo «%(cycle)s» está publicado: es de sólo lectura.") % {"cycle": cycle.slug}
-            )
-        elif instance.pk and instance.workflow_state != WorkflowState.DRAFT:
-            errors.setdefault(NON_FIELD_ERRORS, []).append(
-                _("La evaluación está «%(state)s»: devuélvala a borrador, con un motivo, para modificarla.")
-                % {"state": instance.get_workflow_state_display()}
-            )
+        # The rating form's rule (obligations.workflow): a published cycle, or a rating already
+        # submitted or validated, is read-only.
+        refusal = workflow.edit_refusal(instance) if instance.cycle_id else None
+        if refusal:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(refusal)
         super().validate_instance(instance, errors, validate_unique=validate_unique)
 
     def before_save_instance(self, instance, row, **kwargs):

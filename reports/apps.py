@@ -16,7 +16,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reportes")
 
     def ready(self):
+        # Register the Celery tasks in every process (web, commands, tests), not only in a worker
+        # (whose autodiscovery imports them): jobs publish by name, and a name finds its task
+        # (its options, eager runs) only once the module is imported.
         from obligations.signals import cycle_published
+        from reports import tasks  # noqa: F401
         from reports.snapshots import freeze_on_publication
 
         cycle_published.connect(freeze_on_publication, dispatch_uid="reports_freeze_on_publication")

@@ -46,8 +46,9 @@ from django.utils.translation import gettext as _
 
 from agencies import policy
 from obligations.choices import CycleState
+from obligations.figure_choices import BREAKDOWN_DIMENSIONS
 from obligations.models import Assessment, Evidence, Obligation, RecommendationFollowUp
-from reports import pdf
+from reports import figures, pdf
 from reports.models import JobState, ReportJob, ReportKind, ReportLanguage
 
 logger = logging.getLogger(__name__)
@@ -82,8 +83,8 @@ def can_request(user, kind: str, cycle, agency=None) -> bool:
 
 def data_fingerprint(kind: str, cycle, agency=None) -> str:
     """SHA-256 of everything a report shows: the cycle, its method, the ratings with their
-    rationale and workflow state, the evidence, the obligations' catalogue entries and the
-    recommendations' follow-up. Printed on every page, so a paper copy can be checked
+    rationale and workflow state, the evidence, the obligations' catalogue entries, the
+    recommendations' follow-up and, in the national report, the sources' figures. Printed on every page, so a paper copy can be checked
     against the system on the public page "Verificar reporte" (/verificar/)."""
 
     assessments = Assessment.objects.filter(cycle=cycle)
@@ -135,9 +136,39 @@ def data_fingerprint(kind: str, cycle, agency=None) -> str:
             .values_list("pk", "code", "title_es", "title_en", "component", "level", "provisions")
         ),
         "follow_ups": list(follow_ups.order_by("pk").values_list("pk", "status", "note")),
+        **_figures_payload(kind),
     }
     encoded = json.dumps(payload, default=str, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()
+
+
+# What decides the national PDF's "Cifras de las fuentes" (reports.pdf.national_context): each
+# figure's indicator, value, unit, period and source, and the breakdown fields that tell a total
+# (printed, and compared year on year for the effort flag) from a breakdown.
+FIGURE_FIELDS = (
+    "pk",
+    "indicator__code",
+    "indicator__statement_es",
+    "indicator__statement_en",
+    "status",
+    "value",
+    "unit",
+    "percent_base",
+    "year",
+    "period_start",
+    "period_end",
+    *BREAKDOWN_DIMENSIONS,
+    "source",
+)
+
+
+def _figures_payload(kind: str) -> dict:
+    """The sources' figures the national report prints; only when it prints some, so that the
+    fingerprints of agency reports, and of national reports without figures, stay as they were."""
+    if kind != ReportKind.NATIONAL:
+        return {}
+    rows = list(figures.national_values().order_by("pk").values_list(*FIGURE_FIELDS))
+    return {"figures": rows} if rows else {}
 
 
 # --- Requesting -----------------------------------------------------------------------

@@ -29,7 +29,6 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from agencies.models import Agency
 from agencies.policy import SYSTEM
-from lib.i18n import is_english
 from obligations.choices import BasisConfidence, Component, Status
 from obligations.law_basis import basis_text, item_status
 from obligations.models import Evidence, Obligation
@@ -177,8 +176,7 @@ def common_context(cycle, fingerprint: str, generated_at=None) -> dict:
         weights.append({"status": value, "label": label, "weight": weight})
 
     def long_date(day) -> str:
-        text = date_format(day, "DATE_FORMAT")
-        return text if is_english() else text.lower()  # "15 de junio de 2012"
+        return date_format(day, "DATE_FORMAT")  # "15 de junio de 2012" (months: locale/es_MX)
 
     return {
         "cycle": cycle,

@@ -69,8 +69,6 @@ def panorama(request, cycle):
 @public_cache
 def scorecard(request, cycle, acronym):
     cycle = _published_cycle(cycle)
-    if "\x00" in acronym:
-        raise Http404
     agency = get_object_or_404(public_agencies(), acronym__iexact=acronym)
     card = scorecards.agency_scorecard(cycle, agency, PUBLIC)
     for row in card.rows:

@@ -75,8 +75,7 @@ class BasisChangedFilter(admin.SimpleListFilter):
     parameter_name = "fundamento_reformado"
 
     def lookups(self, request, model_admin):
-        cycles = ReviewCycle.objects.order_by("-period_end")
-        return [(c.slug, c.name) for c in cycles if law_basis.review_window(c) is not None]
+        return [(c.slug, c.name) for c in law_basis.cycles_with_review_window()]
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin import PolicyAdmin, error_text
@@ -152,8 +152,10 @@ class ReviewCycleAdmin(PolicyAdmin):
                 request,
                 format_html(
                     '{} <a href="{}">{}</a>',
-                    gettext(
-                        "%(n)d obligaciones tienen un fundamento legal reformado o derogado desde el ciclo anterior."
+                    ngettext(
+                        "%(n)d obligación tiene un fundamento legal reformado o derogado desde el ciclo anterior.",
+                        "%(n)d obligaciones tienen un fundamento legal reformado o derogado desde el ciclo anterior.",
+                        changed,
                     )
                     % {"n": changed},
                     url,

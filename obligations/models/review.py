@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lib.constraints import unique_ignoring_case
-from lib.i18n import is_english
 from obligations import workflow
 from obligations.choices import CycleState, DatePrecision, EvidenceKind, Status, WorkflowState
 from obligations.models.base import localized as _localized
@@ -110,10 +109,10 @@ class ReviewCycle(models.Model):
             return ""
         if self.source_published_precision == DatePrecision.YEAR:
             return str(day.year)
-        text = date_format(
+        # Spanish months in lower case come from the catalogue (compliance/locale_overrides.py).
+        return date_format(
             day, "YEAR_MONTH_FORMAT" if self.source_published_precision == DatePrecision.MONTH else "DATE_FORMAT"
         )
-        return text if is_english() else text.lower()
 
     def covers(self, day: date | None) -> bool:
         return day is not None and self.period_start <= day <= self.period_end

@@ -47,3 +47,28 @@ def test_only_the_unit_tests_run_tasks_in_process_and_only_without_a_broker(sett
     no_broker = not os.environ.get("CELERY_BROKER_URL")
     assert settings.CELERY_TASK_ALWAYS_EAGER is no_broker
     assert (settings.CELERY_BROKER_URL == "memory://") is no_broker
+
+
+def test_every_task_is_registered_once_django_is_set_up_without_importing_a_tasks_module():
+    """In a fresh interpreter (nothing imported by other tests): Django's setup alone registers
+    every task the project publishes by name or schedules in beat, so a job published by name
+    finds its task (eager runs, its options) in the web process and in commands too."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django; django.setup()\n"
+        "from compliance.celery import app\n"
+        "from reports.jobs import BUILD_TASK\n"
+        "names = {entry['task'] for entry in app.conf.beat_schedule.values()} | {BUILD_TASK, 'reports.freeze_cycle'}\n"
+        "missing = sorted(names - set(app.tasks))\n"
+        "print('missing:', missing)\n"
+        "raise SystemExit(1 if missing else 0)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "compliance.settings", "LOG_LEVEL": "WARNING"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]

@@ -6,7 +6,18 @@ import pytest
 
 @pytest.mark.parametrize(
     "url",
-    ["/publico/%00/", "/publico/?ciclo=a%00b", "/panorama/?q=%0d%0aX", "/publico/?a%01=1", "/admin/?p=%7f"],
+    [
+        "/publico/%00/",
+        "/publico/?ciclo=a%00b",
+        "/panorama/?q=%0d%0aX",
+        "/publico/?a%01=1",
+        "/admin/?p=%7f",
+        # the views that used to restate the rule for their acronym (law, figures, public scorecard)
+        "/ley/dependencias/S%00EP/",
+        "/cifras/S%00EP/",
+        "/publico/cndh-2019/S%00EP/",
+        "/recomendaciones/?q=a%00b",
+    ],
 )
 def test_control_characters_are_refused_with_400(client, url, db):
     response = client.get(url)

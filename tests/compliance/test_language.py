@@ -99,3 +99,25 @@ def test_the_pdf_language_follows_the_interface(client, enlace_sep, sep, inm):
     english(client)
     page = client.get(url, {"ciclo": "ciclo-2023"}).content.decode()
     assert '<option value="es">Spanish</option>' in page and '<option value="en" selected>English</option>' in page
+
+
+def test_the_feminine_forms_are_extracted_by_makemessages():
+    """`make messages` keeps only what xgettext finds: every gendered message's feminine form is
+    written out as pgettext_lazy("femenino", "<literal>") in compliance/admin.py, or the next
+    catalogue update would drop its translations and the admin would say «El evaluación»."""
+    import ast
+    from pathlib import Path
+
+    from compliance.admin import GENDERED_ADMIN_MESSAGES
+
+    source = Path(__file__).resolve().parents[2] / "compliance" / "admin.py"
+    extracted = {
+        node.args[1].value
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") in ("pgettext", "pgettext_lazy")
+        and len(node.args) == 2
+        and all(isinstance(arg, ast.Constant) for arg in node.args)
+        and node.args[0].value == "femenino"
+    }
+    assert extracted == set(GENDERED_ADMIN_MESSAGES)

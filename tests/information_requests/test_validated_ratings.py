@@ -95,3 +95,20 @@ def test_a_late_post_is_refused_once_styled_as_an_error(client, sent_request, se
     assert html.count(REFUSAL) == 1
     assert '<p class="errornote" role="alert">' + REFUSAL in html
     assert not Answer.objects.exists()
+
+
+def test_the_service_itself_refuses_to_send_a_request_about_a_validated_rating(auditora, cycle, sep, obligations):
+    """The rule lives in information_requests.services.send_request, not only in the admin's
+    action: any caller (another admin route, a command, a future API) gets the same refusal."""
+    from django.core import mail
+    from django.core.exceptions import ValidationError
+
+    from information_requests.services import send_request
+
+    validated(cycle, sep, obligations[0])
+    draft = make_request(cycle, [sep], obligations, by=auditora)
+    with pytest.raises(ValidationError) as refused:
+        send_request(draft, by=auditora)
+    assert "pregunta por calificaciones ya validadas (SEP · LG-89-XV)" in refused.value.messages[0]
+    draft.refresh_from_db()
+    assert draft.state == "draft" and draft.sent_at is None and not mail.outbox

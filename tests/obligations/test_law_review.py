@@ -97,3 +97,63 @@ def test_opening_a_cycle_warns_of_the_changed_bases(db, client, auditora):
         and "fundamento_reformado=mx-2024" in m
         for m in shown
     ), shown
+
+
+def test_one_changed_basis_is_announced_in_the_singular(db, client, auditora):
+    law = LegalInstrument.objects.create(code="LEY", short_name="Ley", name_es="Ley", kind="law")
+    decree = LegalInstrument.objects.create(
+        code="REF", short_name="Reforma", name_es="Reforma", kind="reform", amends=law, published_on=date(2021, 5, 20)
+    )
+    provision = Provision.objects.create(instrument=law, article="85", fraction="XV")
+    ProvisionVersion.objects.create(
+        provision=provision, valid_from=date(2012, 6, 15), valid_until=date(2021, 5, 20), paraphrase_es="Texto"
+    )
+    ProvisionVersion.objects.create(provision=provision, valid_from=date(2021, 5, 21), amended_by=decree, repealed=True)
+    obligation = Obligation.objects.create(
+        code="X-1", title_es="X", component="coordination", level=1, basis_confidence="high", basis_reason_es="R"
+    )
+    obligation.provisions.set([provision])
+    ReviewCycle.objects.create(
+        slug="antes", name_es="Antes", period_start=date(2016, 1, 1), period_end=date(2017, 7, 31)
+    )
+    client.force_login(auditora)
+    data = {
+        "name_es": "Ciclo 2017–2024",
+        "slug": "mx-2024",
+        "period_start": "2017-08-01",
+        "period_end": "2024-12-31",
+        "methodology_version": "cndh-2019-v1",
+    }
+    response = client.post(reverse("admin:obligations_reviewcycle_open"), {**data, "confirm": "yes"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(
+        m.startswith("1 obligación tiene un fundamento legal reformado o derogado desde el ciclo anterior.")
+        for m in shown
+    ), shown
+
+
+def test_the_changed_basis_filter_costs_the_same_for_any_number_of_cycles(db, client, auditora):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cycle(year):
+        return ReviewCycle.objects.create(
+            slug=f"c-{year}", name_es=f"Ciclo {year}", period_start=date(year, 1, 1), period_end=date(year, 12, 31)
+        )
+
+    cycle(2018), cycle(2019)
+    client.force_login(auditora)
+    url = reverse("admin:obligations_obligation_changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured.captured_queries), response.content.decode()
+
+    before, _ = queries()
+    for year in range(2020, 2026):
+        cycle(year)
+    after, body = queries()
+    assert after == before
+    assert "fundamento_reformado=c-2025" in body and "fundamento_reformado=c-2018" not in body  # the first has none

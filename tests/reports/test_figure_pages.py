@@ -77,6 +77,7 @@ def test_the_sources_figures_as_quoted(law, client):  # noqa: F811
 def test_not_reported_is_never_shown_as_zero(law, client):  # noqa: F811
     not_reported = list(IndicatorValue.objects.exclude(status=ValueStatus.REPORTED))
     assert len(not_reported) >= 15
+    seen = set()
     for page in ["/cifras/", "/cifras/FEVIMTRA/", "/cifras/INM/"] + [
         f"/entidades/{code}/" for code in State.objects.values_list("code", flat=True)
     ]:
@@ -87,6 +88,10 @@ def test_not_reported_is_never_shown_as_zero(law, client):  # noqa: F811
                 continue
             assert figure_cell(row) == value.get_status_display(), (page, value)
             assert '<span class="not-reported">' in row
+            seen.add(pk)
+    # Every not-reported figure was looked at (the national page lists them all): not a pass by
+    # finding none.
+    assert seen == {v.pk for v in not_reported}
     # In the charts a not-reported figure is a hatched bar labelled as such, never a 0.
     content = client.get("/cifras/").content.decode()
     svg = re.search(

@@ -97,6 +97,29 @@ def test_the_fingerprint_covers_ratings_evidence_and_scope(sep, inm, cycle):
 
 
 @pytest.mark.django_db
+def test_the_national_fingerprint_covers_the_source_figures_it_prints(sep, inm, cycle):
+    """The national PDF prints "Cifras de las fuentes" (the latest figure of each measure, its
+    year-on-year change, the effort flag, the source): a change there is a change of the report."""
+    from obligations.models import Indicator, IndicatorValue
+
+    national_without = jobs.data_fingerprint(ReportKind.NATIONAL, cycle)
+    sep_before = jobs.data_fingerprint(ReportKind.AGENCY, cycle, sep)
+    indicator = Indicator.objects.create(code="T-CONDENAS", statement_es="Personas condenadas", kind="context")
+    value = IndicatorValue.objects.create(indicator=indicator, year=2024, value=182, source="TIP 2025", quote="182")
+    steps = [jobs.data_fingerprint(ReportKind.NATIONAL, cycle)]
+    IndicatorValue.objects.filter(pk=value.pk).update(value=183)  # the figure printed
+    steps.append(jobs.data_fingerprint(ReportKind.NATIONAL, cycle))
+    IndicatorValue.objects.filter(pk=value.pk).update(source="TIP 2024")  # its source
+    steps.append(jobs.data_fingerprint(ReportKind.NATIONAL, cycle))
+    Indicator.objects.filter(pk=indicator.pk).update(statement_es="Personas sentenciadas")  # its measure
+    steps.append(jobs.data_fingerprint(ReportKind.NATIONAL, cycle))
+    IndicatorValue.objects.create(indicator=indicator, year=2023, value=90, source="TIP 2024", quote="90")  # the change
+    steps.append(jobs.data_fingerprint(ReportKind.NATIONAL, cycle))
+    assert len({national_without, *steps}) == 6, "every change of the figures changes the national fingerprint"
+    assert jobs.data_fingerprint(ReportKind.AGENCY, cycle, sep) == sep_before  # an agency's PDF prints no figures
+
+
+@pytest.mark.django_db
 def test_unpublished_cycles_are_never_served_from_an_old_file(auditora, sep, inm, sent):
     draft = build_cycle([sep, inm], slug="borrador", published=False)
     first = jobs.request_report(auditora, ReportKind.AGENCY, draft, sep)

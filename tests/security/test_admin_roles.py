@@ -18,14 +18,13 @@ def test_a_staff_flag_alone_opens_nothing_in_the_admin(role, world, db, client):
     evidence = world.evidence[("open", "INM", "confidential")]
     # Each page's one answer: the admin index opens (listing nothing); an app index with no
     # model the user may see does not exist for them (Django's app_index: 404); model pages
-    # refuse with 403 (no view permission); the readable history of PolicyAdmin answers 404
-    # for an object the user may not view (as for a missing one).
+    # refuse with 403 (no view permission), the readable history of PolicyAdmin included.
     pages = {
         "/admin/": 200,
         "/admin/obligations/": 404,
         "/admin/obligations/assessment/": 403,
         f"/admin/obligations/assessment/{assessment.pk}/change/": 403,
-        f"/admin/obligations/assessment/{assessment.pk}/history/": 404,
+        f"/admin/obligations/assessment/{assessment.pk}/history/": 403,
         "/admin/obligations/evidence/": 403,
         f"/admin/obligations/evidence/{evidence.pk}/change/": 403,
         "/admin/reports/reportjob/": 403,
@@ -39,3 +38,27 @@ def test_a_staff_flag_alone_opens_nothing_in_the_admin(role, world, db, client):
             assert "/admin/obligations/assessment/" not in body  # no model listed
         leaked = [s for s in secrets_hidden_from(role) + ["RAZON-INM-open"] if s in body]
         assert not leaked, f"{role} {url} shows {leaked}"
+
+
+def test_every_readable_history_page_refuses_a_staff_user_without_a_role_as_its_change_page_does(world, db, client):
+    """403 on the history page as on the change page of the same record (not a 404 that only
+    the history page would give): one answer per user and model across the admin."""
+    from django.contrib import admin
+
+    from compliance.admin import PolicyAdmin
+
+    user = world.user("no_role")
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, PolicyAdmin) or not model_admin.history_fields:
+            continue
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the world has no {model._meta.label}"
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}"
+        answers = {page: client.get(f"{base}/{page}/").status_code for page in ("change", "history")}
+        assert answers == {"change": 403, "history": 403}, f"{model._meta.label}: {answers}"
+        checked.append(model._meta.label)
+    assert "obligations.Assessment" in checked and len(checked) >= 5
