@@ -17,6 +17,10 @@ class AgencyQuerySet(ScopedQuerySet):
         dated memberships of art. 85 (CommissionMembership)."""
         return self.filter(Exists(_memberships_on(on)))
 
+    def known_as(self, acronym: str):
+        """Agencies known by this acronym now or formerly (PGR finds FGR), any case."""
+        return self.filter(Q(acronym__iexact=acronym) | Q(former_names__acronym__iexact=acronym)).distinct()
+
     def with_commission_member(self, on: date | None = None):
         """Annotates `commission_member` (bool): member of the Commission on `on` (default today)."""
         return self.annotate(commission_member=Exists(_memberships_on(on)))

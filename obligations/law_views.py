@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -52,8 +51,7 @@ def index(request):
 @public_cache
 def agency(request, acronym):
     day = _day(request)
-    found = Agency.objects.filter(Q(acronym__iexact=acronym) | Q(former_names__acronym__iexact=acronym)).distinct()
-    agency = get_object_or_404(found)
+    agency = get_object_or_404(Agency.objects.known_as(acronym))
     return render(request, "law/agency.html", {"day": day, "law": law_pages.agency_law(agency, day)})
 
 

@@ -121,7 +121,11 @@ class ReportJobAdmin(PolicyAdmin):
 
     @admin.action(description=_("Reintentar los trabajos fallidos seleccionados"), permissions=["view"])
     def retry_failed(self, request, queryset):
-        failed = list(queryset.filter(state=JobState.FAILED))
+        failed = [
+            job
+            for job in queryset.filter(state=JobState.FAILED).select_related("cycle", "agency")
+            if jobs.can_request(request.user, job.kind, job.cycle, job.agency)
+        ]
         for job in failed:
             jobs.retry_job(job, request.user)
         skipped = queryset.count() - len(failed)
@@ -135,8 +139,8 @@ class ReportJobAdmin(PolicyAdmin):
             messages.warning(
                 request,
                 ngettext(
-                    "%(n)s trabajo no estaba fallido y no se reintentó.",
-                    "%(n)s trabajos no estaban fallidos y no se reintentaron.",
+                    "%(n)s trabajo no se reintentó: no estaba fallido o usted no puede solicitar ese reporte.",
+                    "%(n)s trabajos no se reintentaron: no estaban fallidos o usted no puede solicitar esos reportes.",
                     skipped,
                 )
                 % {"n": skipped},

@@ -180,7 +180,7 @@ def _list_view(build: Callable):
 
 def _agency_ids(acronym: str):
     """Agencies known by this acronym now or formerly (PGR finds FGR's history)."""
-    return Agency.objects.filter(Q(acronym__iexact=acronym) | Q(former_names__acronym__iexact=acronym)).values("pk")
+    return Agency.objects.known_as(acronym).values("pk")
 
 
 # --- Endpoints -----------------------------------------------------------------------------

@@ -72,9 +72,10 @@ def request_report(request):
 @require_POST
 def retry(request, job_id: int):
     job = get_object_or_404(ReportJob.objects.visible_to(request.user).select_related("cycle", "agency"), pk=job_id)
-    if not jobs.can_request(request.user, job.kind, job.cycle, job.agency):
-        raise Http404
-    job = jobs.retry_job(job, request.user)
+    try:
+        job = jobs.retry_job(job, request.user)
+    except jobs.ReportNotAllowed:
+        raise Http404 from None
     if _wants_json(request):
         return JsonResponse(job_payload(job), status=202)
     messages.info(request, job_message(job))

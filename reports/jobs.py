@@ -271,9 +271,12 @@ def enqueue(job_id: int) -> bool:
     return True
 
 
-def retry_job(job: ReportJob, user=None) -> ReportJob:
-    """Put a failed job back in the queue (same job, same file name). If an identical job
-    is already queued or running, that one answers instead."""
+def retry_job(job: ReportJob, user) -> ReportJob:
+    """Put a failed job back in the queue (same job, same file name), if `user` may request that
+    report (ReportNotAllowed otherwise). If an identical job is already queued or running, that one
+    answers instead."""
+    if not can_request(user, job.kind, job.cycle, job.agency):
+        raise ReportNotAllowed
     updated = 0
     try:
         with transaction.atomic():

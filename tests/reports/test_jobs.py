@@ -178,7 +178,9 @@ def test_a_job_whose_worker_keeps_dying_fails_with_a_readable_error(secretariado
 
 
 @pytest.mark.django_db
-def test_jobs_stuck_running_past_the_hard_limit_are_marked_failed(secretariado, sep, inm, cycle, sent, settings):
+def test_jobs_stuck_running_past_the_hard_limit_are_marked_failed(
+    secretariado, enlace_inm, sep, inm, cycle, sent, settings
+):
     stuck = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, sep)
     fresh = jobs.request_report(secretariado, ReportKind.AGENCY, cycle, inm)
     jobs.claim_job(stuck.pk, "t1")
@@ -190,7 +192,12 @@ def test_jobs_stuck_running_past_the_hard_limit_are_marked_failed(secretariado, 
     fresh.refresh_from_db()
     assert stuck.state == JobState.FAILED and "tiempo máximo" in stuck.error
     assert fresh.state == JobState.RUNNING
-    # ... and can be retried.
+    # ... and can be retried, by whoever may request that report (the policy decides, wherever
+    # the retry comes from: the page, the admin's action).
+    with pytest.raises(jobs.ReportNotAllowed):
+        jobs.retry_job(stuck, enlace_inm)
+    stuck.refresh_from_db()
+    assert stuck.state == JobState.FAILED
     retried = jobs.retry_job(stuck, secretariado)
     assert retried.state == JobState.QUEUED and retried.error == ""
 

@@ -79,7 +79,7 @@ def test_failed_jobs_are_retried_by_the_action(
             follow=True,
         )
     content = response.content.decode()
-    assert "1 trabajo vuelve a la cola." in content and "1 trabajo no estaba fallido" in content
+    assert "1 trabajo vuelve a la cola." in content and "1 trabajo no se reintentó: no estaba fallido" in content
     failed.refresh_from_db()
     done.refresh_from_db()
     assert failed.state == JobState.QUEUED and failed.error == "" and done.state == JobState.DONE
