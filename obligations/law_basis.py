@@ -217,16 +217,37 @@ def item_text(item: dict) -> str:
     return f"{item['citation']} ({item_status(item)})"
 
 
-def basis_text(basis: dict | None, legal_basis: str = "") -> str:
+def _item_key(item: dict) -> tuple:
+    """Everything `item_text` reads of an item."""
+    version = item["version"]
+    return (
+        item["citation"],
+        version and (version["repealed"], version["original"], version["dof"]),
+        tuple(item.get("replaced_by") or ()),
+        bool(item.get("changed_in_period")),
+    )
+
+
+def basis_text(basis: dict | None, legal_basis: str = "", memo: dict | None = None) -> str:
     """The basis as one line, in the active language. `legal_basis` (the bare citations) serves rows
-    frozen before the basis was recorded."""
+    frozen before the basis was recorded. `memo`: a dict the caller keeps for the many rows of one
+    page (in one language), so each provision's text is written once."""
     if basis is None:
         return legal_basis or _("Fundamento por precisar")
     if basis["confidence"] == BasisConfidence.NONE:
         return _("Criterio de la CNDH sin fundamento legal expreso")
     if not basis["items"]:
         return _("Fundamento por precisar")
-    text = "; ".join(item_text(item) for item in basis["items"])
+    if memo is None:
+        text = "; ".join(item_text(item) for item in basis["items"])
+    else:
+        texts = []
+        for item in basis["items"]:
+            key = _item_key(item)
+            if key not in memo:
+                memo[key] = item_text(item)
+            texts.append(memo[key])
+        text = "; ".join(texts)
     if not basis["confidence"]:
         text += " — " + _("por verificar")
     return text

@@ -242,8 +242,9 @@ def previous_cycle(cycle: ReviewCycle, user) -> ReviewCycle | None:
 def localize_rows(rows: list[dict]) -> None:
     """Add `title`, `deadline` and `basis_text` (the legal basis in the cycle's period) in the active
     language to plain rows."""
+    memo: dict = {}  # each provision's text once for the page
     for row in rows:
-        row["basis_text"] = basis_text(row.get("basis"), row.get("legal_basis", ""))
+        row["basis_text"] = basis_text(row.get("basis"), row.get("legal_basis", ""), memo)
         row["title"] = localized(row.get("title_es", ""), row.get("title_en", ""))
         row["deadline"] = localized(row.get("deadline_es", ""), row.get("deadline_en", ""))
 

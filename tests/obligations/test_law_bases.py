@@ -53,3 +53,19 @@ def test_each_basis_is_its_own_data(law):
                     assert item["version"] is not seen[key]["version"]
             seen[key] = item
     assert len(seen) < sum(len(basis["items"]) for _c, basis in fast.values())  # provisions were shared
+
+
+@pytest.mark.parametrize(("start", "end"), PERIODS)
+def test_the_text_written_once_per_provision_is_the_same_text(law, start, end):
+    from django.utils import translation
+
+    from obligations.law_basis import basis_text
+
+    bases = [
+        basis for _c, basis in bases_for_period(Obligation.objects.values_list("pk", flat=True), start, end).values()
+    ]
+    for language in ("es-mx", "en"):
+        with translation.override(language):
+            memo: dict = {}
+            assert [basis_text(b, "", memo) for b in bases] == [basis_text(b) for b in bases]
+            assert 0 < len(memo) < sum(len(b["items"]) for b in bases)
