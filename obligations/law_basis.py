@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from obligations.choices import BasisConfidence
@@ -100,33 +100,33 @@ def bases_for_period(
     """{obligation_id: (citation, basis_for_period)} for many obligations at once, in a constant
     number of queries, each provision worked out once however many obligations cite it: the same
     data as `Obligation.legal_basis` and `Obligation.basis_for_period`, without a model instance
-    and a prefetch per obligation. `confidences` ({id: basis_confidence}) when the caller has
-    them (one query less)."""
+    and a prefetch per obligation. `obligation_ids`: ids, or a queryset of them (a subquery: no
+    parameter per id). `confidences` ({id: basis_confidence}) when the caller has them."""
     from obligations.models import Obligation, Provision
 
-    ids = list(obligation_ids)
-    through = Obligation.provisions.through.objects.filter(obligation_id__in=ids)
+    wanted = obligation_ids if isinstance(obligation_ids, QuerySet) else list(obligation_ids)
+    through = Obligation.provisions.through.objects.filter(obligation_id__in=wanted)
     links = list(
         through.order_by(*[f"provision__{name}" for name in Provision._meta.ordering]).values_list(
             "obligation_id", "provision_id"
         )
     )
     provisions = (
-        Provision.objects.filter(pk__in={pid for _oid, pid in links})
+        Provision.objects.filter(pk__in=through.values("provision_id"))
         .select_related("instrument")
         .prefetch_related(_versions_prefetch())
     )
     items = {provision.pk: (provision.citation, provision_item(provision, start, end)) for provision in provisions}
+    if confidences is None:
+        confidences = dict(Obligation.objects.filter(pk__in=wanted).values_list("pk", "basis_confidence"))
+    ids = wanted if isinstance(wanted, list) else list(confidences)
     cited: dict[int, list[int]] = {oid: [] for oid in ids}
     for oid, pid in links:
         cited[oid].append(pid)
     result = {}
-    if confidences is None:
-        confidences = dict(Obligation.objects.filter(pk__in=ids).values_list("pk", "basis_confidence"))
     for oid in ids:
-        confidence = confidences[oid]
         own = [items[pid] for pid in cited[oid]]
-        basis = _basis(confidence, [_copy(item) for _citation, item in own])  # each basis its own dicts
+        basis = _basis(confidences[oid], [_copy(item) for _citation, item in own])  # each basis its own dicts
         result[oid] = ("; ".join(citation for citation, _item in own), basis)
     return result
 

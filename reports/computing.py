@@ -248,7 +248,7 @@ class ObligationBasis:
     for_period: dict  # the versions in force in the cycle's period (`Obligation.basis_for_period`)
 
 
-def obligation_bases(cycle, obligation_ids: Iterable[int]) -> dict[int, ObligationBasis]:
+def obligation_bases(cycle, obligation_ids: Iterable[int] | QuerySet) -> dict[int, ObligationBasis]:
     """{obligation_id: its legal basis for the cycle's period}: one read of the obligations with
     their provisions and versions, each basis built once however many ratings cite it."""
     bases = bases_for_period(obligation_ids, cycle.period_start, cycle.period_end)
@@ -282,7 +282,7 @@ def _rows_by_agency(
         *ROW_FIELDS
     ):
         grouped[values[1]].append(values)
-    bases = obligation_bases(cycle, {values[5] for items in grouped.values() for values in items})
+    bases = obligation_bases(cycle, assessments.order_by().values("obligation_id"))  # a subquery
     unseen: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     if pending is not None:
         for agency_id, component in pending.order_by().values_list("agency_id", "obligation__component"):

@@ -69,3 +69,11 @@ def test_the_text_written_once_per_provision_is_the_same_text(law, start, end):
             memo: dict = {}
             assert [basis_text(b, "", memo) for b in bases] == [basis_text(b) for b in bases]
             assert 0 < len(memo) < sum(len(b["items"]) for b in bases)
+
+
+def test_ids_as_a_subquery_give_the_same_bases(law):
+    start, end = PERIODS[1]
+    some = Obligation.objects.filter(code__startswith="PREV")
+    assert bases_for_period(some.values("pk"), start, end) == bases_for_period(
+        list(some.values_list("pk", flat=True)), start, end
+    )
