@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from obligations.choices import BasisConfidence
@@ -102,7 +102,7 @@ def bases_for_period(
     data as `Obligation.legal_basis` and `Obligation.basis_for_period`, without a model instance
     and a prefetch per obligation. `obligation_ids`: ids, or a queryset of them (a subquery: no
     parameter per id). `confidences` ({id: basis_confidence}) when the caller has them."""
-    from obligations.models import Obligation, Provision
+    from obligations.models import Obligation, Provision, ProvisionVersion
 
     wanted = obligation_ids if isinstance(obligation_ids, QuerySet) else list(obligation_ids)
     through = Obligation.provisions.through.objects.filter(obligation_id__in=wanted)
@@ -111,11 +111,14 @@ def bases_for_period(
             "obligation_id", "provision_id"
         )
     )
-    provisions = (
+    provisions = list(
         Provision.objects.filter(pk__in=through.values("provision_id"))
         .select_related("instrument")
-        .prefetch_related(_versions_prefetch())
+        .prefetch_related(Prefetch("versions", queryset=ProvisionVersion.objects.select_related("amended_by")))
     )
+    # What replaced a repealed version: read for the repealed ones only (few), in one query.
+    repealed = [version for provision in provisions for version in provision.versions.all() if version.repealed]
+    prefetch_related_objects(repealed, Prefetch("replaced_by", queryset=Provision.objects.select_related("instrument")))
     items = {provision.pk: (provision.citation, provision_item(provision, start, end)) for provision in provisions}
     if confidences is None:
         confidences = dict(Obligation.objects.filter(pk__in=wanted).values_list("pk", "basis_confidence"))
