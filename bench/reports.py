@@ -12,7 +12,8 @@ Data sets (built by this script in its own database; point DATABASE_URL at a dat
 
 Every measurement runs in a forked child process, so the peak resident memory (VmHWM, reset
 before the build) is that build's own. Options: --runs 3 (median over runs for the small
-reports), --growth 5,10,20,40, --skip-10x.
+reports), --growth 5,10,20,40, --skip-10x, --json (a last line for bench/run.py). Our report and
+the plain table run interleaved (ours, plain, ours, plain …), each pair's ratio per page kept.
 """
 
 from __future__ import annotations
@@ -250,8 +251,11 @@ def escape(text: str) -> str:
 
 
 def measure(label: str, kind: str, cycle: ReviewCycle, acronym: str | None, runs: int) -> dict:
-    ours = [in_child(our_report, kind, cycle.slug, acronym) for _ in range(runs)]
-    plain = [in_child(plain_table, kind, cycle.slug, acronym) for _ in range(runs)]
+    ours, plain = [], []
+    for _ in range(runs):  # interleaved: ours, plain, ours, plain …
+        ours.append(in_child(our_report, kind, cycle.slug, acronym))
+        plain.append(in_child(plain_table, kind, cycle.slug, acronym))
+    paired = [(o["seconds"] / o["pages"]) / (p["seconds"] / p["pages"]) for o, p in zip(ours, plain, strict=True)]
     o_time = statistics.median(r["seconds"] for r in ours)
     p_time = statistics.median(r["seconds"] for r in plain)
     result = {
@@ -267,6 +271,7 @@ def measure(label: str, kind: str, cycle: ReviewCycle, acronym: str | None, runs
         "plain_per_page": p_time / plain[0]["pages"],
         "ratio": o_time / p_time,
         "ratio_per_page": (o_time / ours[0]["pages"]) / (p_time / plain[0]["pages"]),
+        "ratio_per_page_runs": paired,  # each run's own pair
     }
     log(
         f"{label:<34} rows {result['rows']:>5}  pages {result['pages']:>4}  {o_time:7.2f} s  "
@@ -282,6 +287,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--growth", default="5,10,20,40")
     parser.add_argument("--skip-10x", action="store_true")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the results (bench/run.py)")
     args = parser.parse_args()
 
     base = ensure_reference()
@@ -318,6 +324,20 @@ def main() -> None:
             f"{result['peak_mb']:7.1f} MB{note}"
         )
         previous, previous_k = result["seconds"], k
+    if args.json:
+        agency, national = results[0], results[1]
+        # Memory a page adds: the national report's peak over the agency report's, per extra page.
+        per_page_mb = (national["peak_mb"] - agency["peak_mb"]) / max(national["pages"] - agency["pages"], 1)
+        print(
+            json.dumps(
+                {
+                    "pdf_ratio_per_page": agency["ratio_per_page_runs"] + national["ratio_per_page_runs"],
+                    "pdf_mb_per_page": [per_page_mb],
+                    "results": results,
+                }
+            ),
+            flush=True,
+        )
     return results
 
 

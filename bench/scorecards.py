@@ -8,7 +8,7 @@ the full middleware stack (Django's test client), plus the queries each page run
 Options: --agencies 150 --obligations 400 --per-agency 40 --cycles 6 --runs 40 --rebuild
 (--per-agency is how many of the catalogue's obligations each agency answers for; 400 makes
 every agency answer for all of them). `--prepare-only --session-file F` builds the data and writes
-a logged-in session cookie for bench/serve.sh. Cycles 1..N-1 are published (read from frozen
+logged-in session cookies for bench/run.py. Cycles 1..N-1 are published (read from frozen
 snapshots); cycle N is closed (computed live, as auditors see it before publication).
 
 The database is migrated and filled by this script: point DATABASE_URL at a database of its own.
@@ -221,7 +221,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--prepare-only", action="store_true")
-    parser.add_argument("--session-file", help="write a JSON file with session cookies and URLs for serve.sh")
+    parser.add_argument("--session-file", help="write a JSON file with session cookies and URLs for bench/run.py")
     args = parser.parse_args()
 
     log(f"database: {settings.DATABASES['default']['ENGINE']} {settings.DATABASES['default'].get('NAME')}")

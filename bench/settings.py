@@ -1,6 +1,6 @@
 """Settings for the benchmarks: the project's settings plus a trivial one-row view (bench.urls).
 
-Used by bench/scorecards.py (in-process) and bench/serve.sh (gunicorn). Never used in production.
+Used by bench/scorecards.py (in-process) and bench/run.py (gunicorn). Never used in production.
 """
 
 from compliance.settings import *  # noqa: F403
