@@ -30,6 +30,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import UniqueConstraint
 from django.db.models.functions import Lower
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import exceptions, fields, resources, widgets
@@ -247,10 +248,9 @@ class StrictModelResource(resources.ModelResource):
             errors.setdefault(field, []).extend(messages)
         if self._meta.clean_model_instances:
             resolved = {
-                field.attribute
-                for field in self.get_import_fields()
-                if isinstance(field.widget, NaturalKeyWidget)
-                and getattr(instance, f"{field.attribute}_id", None) is not None
+                attribute
+                for attribute in self._natural_key_attributes()
+                if getattr(instance, f"{attribute}_id", None) is not None
             }
             resolved |= self.stored_foreign_keys(instance)
             if not self.validate_unwritten_fields:
@@ -288,6 +288,13 @@ class StrictModelResource(resources.ModelResource):
             written = {field.attribute for field in self.get_import_fields() if field.attribute and not field.readonly}
             self._unwritten = {field.name for field in self._meta.model._meta.concrete_fields} - written
         return self._unwritten
+
+    def _natural_key_attributes(self) -> list[str]:
+        if getattr(self, "_natural_keys", None) is None:
+            self._natural_keys = [
+                field.attribute for field in self.get_import_fields() if isinstance(field.widget, NaturalKeyWidget)
+            ]
+        return self._natural_keys
 
     def get_import_fields(self):
         """The library's list, computed once per resource (it asks for it on every row)."""
@@ -415,6 +422,36 @@ class PlannedImportMixin:
             raise exceptions.ImportError(result_messages(result)[0])
         return result
 
+    def _import_instance_for(self, headers):
+        """The library's `import_instance` (every field's widget, a ValueError becoming the
+        field's message), with the list of fields the file writes worked out once for its
+        columns instead of on every row; the library's own where a resource overrides it."""
+        if (
+            type(self).import_instance is not resources.Resource.import_instance
+            or type(self).import_field is not resources.Resource.import_field
+        ):
+            return self.import_instance
+        written = [
+            field
+            for field in self.get_import_fields()
+            if field.attribute
+            and field.column_name in headers
+            and not field.readonly
+            and not isinstance(field.widget, widgets.ManyToManyWidget)
+        ]
+
+        def import_instance(instance, row, **kwargs):
+            errors = {}
+            for field in written:
+                try:
+                    field.save(instance, row, **kwargs)
+                except ValueError as exc:
+                    errors[field.attribute] = ValidationError(force_str(exc), code="invalid")
+            if errors:
+                raise ValidationError(errors)
+
+        return import_instance
+
     def plan(self, dataset, result, **kwargs) -> tuple[list, list]:
         """Validate every row; returns the instances to create and to update (ready to save)
         and records each refused row, with its number, in `result`."""
@@ -430,6 +467,7 @@ class PlannedImportMixin:
                 field.widget.preload(dataset[field.column_name])
         creates, updates = [], []
         totals = result.totals
+        import_instance = self._import_instance_for(headers)
         for number, values in enumerate(dataset, 1):
             row = dict(zip(headers, values, strict=False))
             kwargs["row_number"] = number
@@ -441,7 +479,7 @@ class PlannedImportMixin:
                     instance = self.init_instance(row)
                 errors = {}
                 try:
-                    self.import_instance(instance, row, **kwargs)
+                    import_instance(instance, row, **kwargs)
                 except ValidationError as exc:
                     errors = exc.update_error_dict(errors)
                 self.validate_instance(instance, errors)
@@ -470,7 +508,7 @@ def _too_many_rows(limit: int) -> ImportFileError:
     )
 
 
-def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
+def _csv_dataset(content: bytes, max_rows: int, first: int | None = None) -> tablib.Dataset:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -494,6 +532,8 @@ def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
             if not row:
                 continue  # blank lines, as tablib skips them
             number += 1
+            if first is not None and number > first:
+                break
             if number > max_rows:
                 raise _too_many_rows(max_rows)
             dataset.append(row + [""] * (width - len(row)))
@@ -506,7 +546,7 @@ def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
     return dataset
 
 
-def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
+def _xlsx_dataset(content: bytes, max_rows: int, first: int | None = None) -> tablib.Dataset:
     """The first sheet, read with openpyxl in read-only (streaming) mode, values only (never
     formulas), after checking the archive's uncompressed size (no zip bomb)."""
     try:
@@ -529,6 +569,8 @@ def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
         dataset.headers = headers
         width = len(headers)
         for number, row in enumerate(rows, start=1):
+            if first is not None and len(dataset) >= first:
+                break
             if number > max_rows:
                 raise _too_many_rows(max_rows)
             cells = list(row[:width]) + [None] * (width - len(row))
@@ -539,14 +581,17 @@ def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
     return dataset
 
 
-def read_dataset(content: bytes, file_format: str = "csv", max_rows: int | None = None) -> tablib.Dataset:
+def read_dataset(
+    content: bytes, file_format: str = "csv", max_rows: int | None = None, *, first: int | None = None
+) -> tablib.Dataset:
     """A tablib Dataset from uploaded bytes: CSV (UTF-8, a BOM is accepted) or XLSX; at most
-    `max_rows` data rows (settings.IMPORT_MAX_ROWS)."""
+    `max_rows` data rows (settings.IMPORT_MAX_ROWS). `first`: only the first rows (a page of a
+    file already read whole)."""
     max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
     if file_format == "csv":
-        return _csv_dataset(content, max_rows)
+        return _csv_dataset(content, max_rows, first)
     if file_format == "xlsx":
-        return _xlsx_dataset(content, max_rows)
+        return _xlsx_dataset(content, max_rows, first)
     raise ImportFileError(_("Formato no admitido: %(format)s. Use CSV o XLSX.") % {"format": file_format})
 
 
