@@ -19,7 +19,9 @@ Spanish when the encoding is wrong; `import_file()` is the service used outside 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import zipfile
 
@@ -367,6 +369,20 @@ class StrictModelResource(resources.ModelResource):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Python's cyclic garbage collector paused while an import builds its tens of thousands of
+    instances (it would otherwise rescan them over and over: ~15 % of the import's CPU); memory
+    is still freed by reference counting, and a collection runs as usual once resumed."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 class PlannedResult(Result):
     """The Result of a planned import: totals and the refused rows, no RowResult per row."""
 
@@ -407,7 +423,7 @@ class PlannedImportMixin:
         result = PlannedResult()
         result.total_rows = len(dataset)
         using = self.get_db_connection_name()
-        with transaction.atomic(using=using):
+        with _cyclic_gc_paused(), transaction.atomic(using=using):
             creates, updates = self.plan(dataset, result, **kwargs)
             refused = result.has_errors() or result.has_validation_errors()
             if not dry_run and not refused:
