@@ -19,7 +19,9 @@ Spanish when the encoding is wrong; `import_file()` is the service used outside 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import zipfile
 
@@ -27,13 +29,16 @@ import openpyxl
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.db.models import UniqueConstraint
 from django.db.models.functions import Lower
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import exceptions, fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import Result, RowResult
 
 from agencies.models import Agency
 from lib.formulas import escape_formula, is_formula
@@ -55,15 +60,35 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         self.unknown = unknown
         self._cache = {}
 
-    def clean(self, value, row=None, **kwargs):
+    @staticmethod
+    def key(value) -> str | None:
+        """The natural key a cell names (surrounding spaces dropped; None for an empty cell)."""
         if value is None or str(value).strip() == "":
             return None
-        value = str(value).strip()
+        return str(value).strip()
+
+    def clean(self, value, row=None, **kwargs):
+        value = self.key(value)
+        if value is None:
+            return None
         if value not in self._cache:
             self._cache[value] = self.get_queryset(value, row, **kwargs).filter(**{self.field: value}).first()
         if self._cache[value] is None:
             raise ValueError(str(self.unknown) % {"value": value})
         return self._cache[value]
+
+    def preload(self, values) -> None:
+        """Resolve every key of a column in one query (for a unique `field`): `clean()` then
+        answers from the cache, with the same rule and the same message for an unknown key."""
+        keys = {self.key(value) for value in values} - {None} - set(self._cache)
+        if not keys:
+            return
+        found = {
+            str(getattr(obj, self.field)): obj
+            for obj in self.get_queryset(None, None).filter(**{f"{self.field}__in": keys})
+        }
+        for key in keys:
+            self._cache[key] = found.get(key)
 
 
 class NaturalKeysWidget(widgets.ManyToManyWidget):
@@ -225,22 +250,27 @@ class StrictModelResource(resources.ModelResource):
             errors.setdefault(field, []).extend(messages)
         if self._meta.clean_model_instances:
             resolved = {
-                field.attribute
-                for field in self.get_import_fields()
-                if isinstance(field.widget, NaturalKeyWidget)
-                and getattr(instance, f"{field.attribute}_id", None) is not None
+                attribute
+                for attribute in self._natural_key_attributes()
+                if getattr(instance, f"{attribute}_id", None) is not None
             }
+            resolved |= self.stored_foreign_keys(instance)
+            if not self.validate_unwritten_fields:
+                resolved |= self._unwritten_fields()
             exclude = set(errors)
-            # A new row's natural key was already checked against the database (the instance
-            # loader read every existing row the file names) and against the file (duplicates):
-            # no second query per row for the unique constraint on that key. The database
-            # constraint still guards the insert.
-            key_fields = {self.fields[c].attribute for c in self.key_columns} if instance._state.adding else set()
+            key_fields = self.unique_checked_fields(instance)
             for step in (
                 lambda: instance.clean_fields(exclude=exclude | resolved),
                 instance.clean,
-                lambda: validate_unique and instance.validate_unique(exclude=exclude | key_fields),
-                lambda: instance.validate_constraints(exclude=exclude | key_fields),
+                lambda: (
+                    validate_unique
+                    and self._unique_checks_left(instance, exclude | key_fields)
+                    and instance.validate_unique(exclude=exclude | key_fields)
+                ),
+                lambda: (
+                    self._constraints_left(exclude | key_fields)
+                    and instance.validate_constraints(exclude=exclude | key_fields)
+                ),
             ):
                 try:
                     step()
@@ -249,6 +279,79 @@ class StrictModelResource(resources.ModelResource):
                     exclude.update(errors)  # as full_clean(): later checks skip invalid fields
         if errors:
             raise ValidationError(errors)
+
+    # Whether the model fields the import never writes (left at their defaults on a new row, as
+    # stored on an existing one) are validated on every row; a resource whose other fields are
+    # only ever set by the application (e.g. a rating's workflow fields) turns it off.
+    validate_unwritten_fields = True
+
+    def _unwritten_fields(self) -> set[str]:
+        if getattr(self, "_unwritten", None) is None:
+            written = {field.attribute for field in self.get_import_fields() if field.attribute and not field.readonly}
+            self._unwritten = {field.name for field in self._meta.model._meta.concrete_fields} - written
+        return self._unwritten
+
+    def _natural_key_attributes(self) -> list[str]:
+        if getattr(self, "_natural_keys", None) is None:
+            self._natural_keys = [
+                field.attribute for field in self.get_import_fields() if isinstance(field.widget, NaturalKeyWidget)
+            ]
+        return self._natural_keys
+
+    def get_import_fields(self):
+        """The library's list, computed once per resource (it asks for it on every row)."""
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def _unique_checks_left(self, instance, exclude: set[str]) -> bool:
+        """Whether `validate_unique(exclude=exclude)` has anything to check (it depends only on the
+        model and `exclude`: answered once per set of excluded fields, not per row)."""
+        memo = self.__dict__.setdefault("_unique_memo", {})
+        key = frozenset(exclude)
+        if key not in memo:
+            unique_checks, date_checks = instance._get_unique_checks(exclude=exclude)
+            memo[key] = bool(unique_checks or date_checks)
+        return memo[key]
+
+    def _constraints_left(self, exclude: set[str]) -> bool:
+        """Whether `validate_constraints(exclude=exclude)` has anything to check: a unique
+        constraint on an excluded field is skipped (as Django does), without building its query
+        first for every row."""
+        memo = self.__dict__.setdefault("_constraint_memo", {})
+        key = frozenset(exclude)
+        if key not in memo:
+            model = self._meta.model
+            memo[key] = bool(model._meta.parents) or any(
+                not (isinstance(c, UniqueConstraint) and c.fields and exclude & set(c.fields))
+                for c in model._meta.constraints
+            )
+        return memo[key]
+
+    def unique_checked_fields(self, instance) -> set[str]:
+        """Fields whose unique checks the import has already made for `instance`: a new row's
+        natural key was checked against the database (the instance loader read every existing row
+        the file names) and against the file (duplicates), so there is no second query per row
+        for the unique constraint on that key. The database constraint still guards the insert."""
+        if instance._state.adding:
+            return {self.fields[c].attribute for c in self.key_columns}
+        return set()
+
+    def stored_foreign_keys(self, instance) -> set[str]:
+        """Foreign keys of a stored row that the import does not write (and that have no
+        `limit_choices_to`): they hold what the database's foreign-key constraint accepted, so
+        they are not looked up again (one query per row each)."""
+        if instance._state.adding:
+            return set()
+        written = {field.attribute for field in self.get_import_fields() if not field.readonly}
+        return {
+            field.name
+            for field in instance._meta.concrete_fields
+            if field.many_to_one
+            and field.name not in written
+            and not field.remote_field.limit_choices_to
+            and getattr(instance, field.attname) is not None
+        }
 
     def natural_key_queryset(self, rows):
         keys = {_text(row.get(self.key_columns[0])) for row in rows}
@@ -266,6 +369,151 @@ class StrictModelResource(resources.ModelResource):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Python's cyclic garbage collector paused while an import builds its tens of thousands of
+    instances (it would otherwise rescan them over and over: ~15 % of the import's CPU); memory
+    is still freed by reference counting, and a collection runs as usual once resumed."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+class PlannedResult(Result):
+    """The Result of a planned import: totals and the refused rows, no RowResult per row."""
+
+    def row_errors(self):
+        return [(row.number, row.errors) for row in self.error_rows]
+
+
+class PlannedImportMixin:
+    """An import in two steps instead of the library's row loop, for a `StrictModelResource`:
+    the plan (every row validated), then the writes in batches (`write(creates, updates)`), all or
+    nothing, in one transaction.
+
+    The plan asks the resource's own rules, in the library's order, so that rules, messages and
+    row numbers stay those of the row-by-row path: `before_import` (the columns),
+    `before_import_row` (formula cells, a key repeated in the file), the instance loader (existing
+    rows), `import_instance` (the widgets), `validate_instance` (full_clean and the resource's own
+    rules), `before_save_instance`. What it leaves out is the per-row machinery around them: every
+    natural-key column is resolved in one query (`NaturalKeyWidget.preload`) and the existing rows
+    in one (the loader; locked when confirming), no RowResult or diff per row, and a dry run (the
+    preview) writes nothing, so only the confirmation writes."""
+
+    def write(self, creates: list, updates: list) -> None:
+        raise NotImplementedError
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        self._seen_keys = {}
+        self.dry_run = dry_run
+        kwargs.update(dry_run=dry_run, using_transactions=True)
+        result = PlannedResult()
+        result.total_rows = len(dataset)
+        using = self.get_db_connection_name()
+        with _cyclic_gc_paused(), transaction.atomic(using=using):
+            creates, updates = self.plan(dataset, result, **kwargs)
+            refused = result.has_errors() or result.has_validation_errors()
+            if not dry_run and not refused:
+                try:
+                    self.write(creates, updates)
+                    self.after_import(dataset, result, **kwargs)
+                except Exception as exc:  # the database refused a write: nothing is kept
+                    self.handle_import_error(result, exc)
+            if dry_run or result.has_errors() or result.has_validation_errors():
+                transaction.set_rollback(True, using=using)
+        if raise_errors and (result.has_errors() or result.has_validation_errors()):
+            raise exceptions.ImportError(result_messages(result)[0])
+        return result
+
+    def _import_instance_for(self, headers):
+        """The library's `import_instance` (every field's widget, a ValueError becoming the
+        field's message), with the list of fields the file writes worked out once for its
+        columns instead of on every row; the library's own where a resource overrides it."""
+        if (
+            type(self).import_instance is not resources.Resource.import_instance
+            or type(self).import_field is not resources.Resource.import_field
+        ):
+            return self.import_instance
+        written = [
+            field
+            for field in self.get_import_fields()
+            if field.attribute
+            and field.column_name in headers
+            and not field.readonly
+            and not isinstance(field.widget, widgets.ManyToManyWidget)
+        ]
+
+        def import_instance(instance, row, **kwargs):
+            errors = {}
+            for field in written:
+                try:
+                    field.save(instance, row, **kwargs)
+                except ValueError as exc:
+                    errors[field.attribute] = ValidationError(force_str(exc), code="invalid")
+            if errors:
+                raise ValidationError(errors)
+
+        return import_instance
+
+    def plan(self, dataset, result, **kwargs) -> tuple[list, list]:
+        """Validate every row; returns the instances to create and to update (ready to save)
+        and records each refused row, with its number, in `result`."""
+        try:
+            self.before_import(dataset, **kwargs)
+            self._check_import_id_fields(dataset.headers)
+        except Exception as exc:
+            self.handle_import_error(result, exc)
+        headers = list(dataset.headers or [])
+        loader = self._meta.instance_loader_class(self, dataset)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, NaturalKeyWidget) and field.column_name in headers:
+                field.widget.preload(dataset[field.column_name])
+        creates, updates = [], []
+        totals = result.totals
+        import_instance = self._import_instance_for(headers)
+        for number, values in enumerate(dataset, 1):
+            row = dict(zip(headers, values, strict=False))
+            kwargs["row_number"] = number
+            try:
+                self.before_import_row(row, **kwargs)
+                instance = loader.get_instance(row)
+                new = not instance
+                if new:
+                    instance = self.init_instance(row)
+                errors = {}
+                try:
+                    import_instance(instance, row, **kwargs)
+                except ValidationError as exc:
+                    errors = exc.update_error_dict(errors)
+                self.validate_instance(instance, errors)
+                self.before_save_instance(instance, row, **kwargs)
+            except ValidationError as exc:
+                result.append_invalid_row(number, row, exc)
+                totals[RowResult.IMPORT_TYPE_INVALID] += 1
+            except Exception as exc:  # as the library: the row is refused with the error
+                result.append_error_row(number, row, [self.get_error_result_class()(exc, row=row, number=number)])
+                totals[RowResult.IMPORT_TYPE_ERROR] += 1
+            else:
+                (creates if new else updates).append(instance)
+                totals[RowResult.IMPORT_TYPE_NEW if new else RowResult.IMPORT_TYPE_UPDATE] += 1
+            if self.progress is not None and number % self.PROGRESS_EVERY == 0:
+                self.progress(number)
+        return creates, updates
+
+
 FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
 
 
@@ -276,7 +524,7 @@ def _too_many_rows(limit: int) -> ImportFileError:
     )
 
 
-def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
+def _csv_dataset(content: bytes, max_rows: int, first: int | None = None) -> tablib.Dataset:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -300,6 +548,8 @@ def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
             if not row:
                 continue  # blank lines, as tablib skips them
             number += 1
+            if first is not None and number > first:
+                break
             if number > max_rows:
                 raise _too_many_rows(max_rows)
             dataset.append(row + [""] * (width - len(row)))
@@ -312,7 +562,7 @@ def _csv_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
     return dataset
 
 
-def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
+def _xlsx_dataset(content: bytes, max_rows: int, first: int | None = None) -> tablib.Dataset:
     """The first sheet, read with openpyxl in read-only (streaming) mode, values only (never
     formulas), after checking the archive's uncompressed size (no zip bomb)."""
     try:
@@ -335,6 +585,8 @@ def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
         dataset.headers = headers
         width = len(headers)
         for number, row in enumerate(rows, start=1):
+            if first is not None and len(dataset) >= first:
+                break
             if number > max_rows:
                 raise _too_many_rows(max_rows)
             cells = list(row[:width]) + [None] * (width - len(row))
@@ -345,14 +597,17 @@ def _xlsx_dataset(content: bytes, max_rows: int) -> tablib.Dataset:
     return dataset
 
 
-def read_dataset(content: bytes, file_format: str = "csv", max_rows: int | None = None) -> tablib.Dataset:
+def read_dataset(
+    content: bytes, file_format: str = "csv", max_rows: int | None = None, *, first: int | None = None
+) -> tablib.Dataset:
     """A tablib Dataset from uploaded bytes: CSV (UTF-8, a BOM is accepted) or XLSX; at most
-    `max_rows` data rows (settings.IMPORT_MAX_ROWS)."""
+    `max_rows` data rows (settings.IMPORT_MAX_ROWS). `first`: only the first rows (a page of a
+    file already read whole)."""
     max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
     if file_format == "csv":
-        return _csv_dataset(content, max_rows)
+        return _csv_dataset(content, max_rows, first)
     if file_format == "xlsx":
-        return _xlsx_dataset(content, max_rows)
+        return _xlsx_dataset(content, max_rows, first)
     raise ImportFileError(_("Formato no admitido: %(format)s. Use CSV o XLSX.") % {"format": file_format})
 
 

@@ -13,7 +13,7 @@ obligations) from upload to confirmed — POST of the CSV, the preview page, the
 result page, through Django's test client and the admin's import job (obligations.imports; the
 Celery task runs eagerly in this process, so its time is counted) — against a raw `bulk_create`
 of the same rows, interleaved (A, B, A, B …) for `--rounds` rounds, and prints min/median/max of
-the ratio.
+the ratio (`--json`: and a last line of JSON with every round, read by bench/run.py).
 
 Each phase runs in a forked child process so that its peak memory (max RSS, from getrusage) is
 its own; the time is wall-clock for the import call alone (the dataset is built before timing).
@@ -24,6 +24,7 @@ Results are printed as a Markdown table (pasted into docs/performance.md, "Impor
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import resource
@@ -33,7 +34,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.environ.get("BENCH_TREE") or str(ROOT))  # bench/run.py --tree: the code measured
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance.settings")
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
@@ -292,6 +293,8 @@ def admin_main(args):
             f"| {name} | {fmt.format(min(values))} | {fmt.format(statistics.median(values))} | "
             f"{fmt.format(max(values))} |"
         )
+    if args.json:  # the machine-readable last line (bench/run.py)
+        print(json.dumps({"admin_s": admin_times, "raw_s": raw_times, "ratio": ratios, "cpu_ratio": cpu_ratios}))
 
 
 def main():
@@ -302,6 +305,7 @@ def main():
     parser.add_argument("--skip-row-by-row", action="store_true")
     parser.add_argument("--admin", action="store_true", help="issue 15: the admin import round trip")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="--admin: end with a JSON line of every round")
     args = parser.parse_args()
     if args.admin:
         if "--agencies" not in sys.argv:

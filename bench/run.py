@@ -20,7 +20,9 @@ What it does, on 127.0.0.1 only:
    shows its min / median / max over the rounds. The client's timeout is `--timeout` (60 s), far
    above the slowest page; a timed-out or non-200 response counts as an error and is reported.
 3. Freezing 60,000 ratings (`run_freeze(force=True)`, or `freeze_cycle` on code without it) and
-   the admin request that publishes a 9,800-rating cycle (bench/publish.py), `--rounds` times each.
+   the admin request that publishes a 9,800-rating cycle (bench/publish.py), `--rounds` times each;
+   the admin import of 10,000 ratings against a raw bulk_create (bench/imports.py --admin, its
+   rounds interleaved, in the database DATABASE_URL's name + `_imports`).
 4. `--load` / `--load-only`: 32 concurrent clients for 60 s on a mix of pages and roles
    (secretariat, liaison, auditor, anonymous public pages and API); errors and p50/p99 per page.
 
@@ -324,6 +326,20 @@ def load_test(args, tree: Path, db: str, data: dict, port: int) -> dict:
     return result
 
 
+def import_ratios(args, tree: Path, base: str) -> list[float]:
+    """Issue 15: the admin import of 10,000 ratings ÷ a raw bulk_create, per round
+    (bench/imports.py --admin on the code under test, in a database of its own: DATABASE_URL's
+    name + `_imports`)."""
+    db = database_url(base, "imports")
+    ensure_database(db)
+    command = [str(tree / ".venv/bin/python"), str(ROOT / "bench/imports.py"), "--admin", "--json"]
+    env = dict(os.environ, DATABASE_URL=db, BENCH_TREE=str(tree))
+    out = subprocess.run([*command, "--rounds", str(args.rounds)], cwd=tree, env=env, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"bench/imports.py failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])["ratio"]
+
+
 GOALS = [
     # key, measure, goal text, goal test
     ("agency_published", "published agency scorecard: CPU/request ÷ trivial", "≤ 2", lambda v: v <= 2),
@@ -334,6 +350,7 @@ GOALS = [
     ("agency_live_400", "live agency page, 400 obligations ÷ trivial", "≤ 10", lambda v: v <= 10),
     ("publish_s", "publish of a 9,800-rating cycle: admin request (s)", "< 0.5", lambda v: v < 0.5),
     ("freeze_s", "freeze of 60,000 ratings (s)", "≤ 5", lambda v: v <= 5),
+    ("import_ratio", "admin import of 10,000 ratings ÷ raw bulk_create", "≤ 5", lambda v: v <= 5),
 ]
 
 
@@ -341,6 +358,7 @@ def summarize(results: dict) -> dict[str, list[float]]:
     values = {key: results["pages"][key]["cpu_ratio"] for key in results["pages"]}
     values["publish_s"] = [ms / 1000 for ms in results.get("publish_ms", [])]
     values["freeze_s"] = [ms / 1000 for ms in results.get("freeze_ms", [])]
+    values["import_ratio"] = results.get("import_ratio", [])
     return values
 
 
@@ -355,9 +373,6 @@ def table(after: dict, before: dict | None) -> str:
         values = now.get(key) or []
         met = ("yes" if test(statistics.median(values)) else "**no**") if values else "—"
         lines.append(f"| {label} | {goal} | {fmt_range(then.get(key) or [])} | {fmt_range(values)} | {met} |")
-    lines.append(
-        "| admin import of 10,000 ratings ÷ raw bulk_create | ≤ 5 | see bench/imports.py (Imports section) | | |"
-    )
     return "\n".join(lines)
 
 
@@ -425,6 +440,8 @@ def main() -> None:
         results["pages"].update(page_pairs(args, tree, db60, d60, pages60, args.port))
         results["publish_ms"] = publish_times(args, tree, db98)
         log(f"publish admin request: {fmt_range([ms / 1000 for ms in results['publish_ms']])} s")
+        results["import_ratio"] = import_ratios(args, tree, base)
+        log(f"admin import of 10,000 ratings ÷ raw bulk_create: {fmt_range(results['import_ratio'])}")
     if args.load or args.load_only:
         results["load"] = load_test(args, tree, db98, d98, args.port)
     if args.json:

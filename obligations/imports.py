@@ -128,9 +128,9 @@ def progress(job: ImportJob) -> int:
 # --- the steps -------------------------------------------------------------------------------
 
 
-def _dataset(job: ImportJob):
+def _dataset(job: ImportJob, first: int | None = None):
     with job.file.open("rb") as handle:
-        return read_dataset(handle.read(), job.file_format)
+        return read_dataset(handle.read(), job.file_format, first=first)
 
 
 def _resource(job: ImportJob, total: int):
@@ -286,11 +286,11 @@ def page_of_rows(job: ImportJob, page: int):
     """(headers, rows, number of pages) of one page of the kept file (empty once removed)."""
     if not job.file:
         return [], [], 0
+    size = settings.IMPORT_PREVIEW_PAGE_ROWS
+    pages = max(1, -(-job.rows // size))  # the preview counted the rows
+    page = max(1, min(page, pages))
     try:
-        dataset = _dataset(job)
+        dataset = _dataset(job, first=page * size)  # the file up to this page, not all of it
     except (ImportFileError, OSError):
         return [], [], 0
-    size = settings.IMPORT_PREVIEW_PAGE_ROWS
-    pages = max(1, -(-len(dataset) // size))
-    page = max(1, min(page, pages))
     return dataset.headers, dataset[(page - 1) * size : page * size], pages

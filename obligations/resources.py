@@ -4,28 +4,38 @@ Foreign keys by natural key (instrument code, obligation code, agency acronym, c
 strict rules of `agencies.resources.StrictModelResource` (all or nothing, full_clean, row-level
 Spanish messages, formula cells refused on import and neutralised on export).
 
-The `Bulk…Resource` variants use the library's bulk mode (validation still per row, so row-level
-messages are kept; only the database writes are batched). They leave out the many-to-many columns,
-which bulk mode cannot save. Assessments in bulk keep their audit trail
-(simple_history's bulk_create_with_history).
+The `Bulk…Resource` variants batch the database writes and leave out the many-to-many columns,
+which bulk mode cannot save. `BulkObligationResource` uses the library's bulk mode (validation per
+row). `BulkAssessmentResource` (the admin's import of ratings) validates the file as a plan
+(`agencies.resources.PlannedImportMixin`: the same rules and row-level messages, a constant number
+of queries, a preview that writes nothing) and keeps the audit trail (simple_history's bulk helpers).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.models import Agency
-from agencies.resources import UNKNOWN_AGENCY, NaturalKeysWidget, NaturalKeyWidget, StrictModelResource, _text
+from agencies.resources import (
+    UNKNOWN_AGENCY,
+    NaturalKeysWidget,
+    NaturalKeyWidget,
+    PlannedImportMixin,
+    StrictModelResource,
+    _text,
+)
 from obligations import workflow
 from obligations.choices import ResponsibilityRole, WorkflowState
 from obligations.models import (
     Assessment,
     Duty,
     DutyBearer,
+    Evidence,
     Indicator,
     LegalInstrument,
     Obligation,
@@ -423,6 +433,9 @@ class AssessmentResource(StrictModelResource):
     workflow_state = fields.Field(attribute="workflow_state", column_name="workflow_state", readonly=True)
     required_columns = ("cycle", "agency", "obligation", "status")
     key_columns = ("cycle", "agency", "obligation")
+    # The workflow fields (stage, reviewer, validator, dates, version) are never read from the
+    # file: the workflow and `before_save_instance` set them, so they are not re-validated per row.
+    validate_unwritten_fields = False
 
     class Meta(StrictModelResource.Meta):
         model = Assessment
@@ -434,19 +447,35 @@ class AssessmentResource(StrictModelResource):
         return super().get_queryset().select_related("cycle", "agency", "obligation")
 
     def natural_key_queryset(self, rows):
-        slugs = {_text(row.get("cycle")) for row in rows}
-        return Assessment.objects.filter(cycle__slug__in=slugs).select_related("cycle", "agency", "obligation")
+        """The stored ratings the file names (one query), with the dates of their evidence (one
+        more), which the model's `rating_errors()` reads for a rating that needs evidence."""
+        keys = [(_text(row.get("cycle")), _text(row.get("agency")), _text(row.get("obligation"))) for row in rows]
+        return (
+            Assessment.objects.filter(
+                cycle__slug__in={k[0] for k in keys},
+                agency__acronym__in={k[1] for k in keys},
+                obligation__code__in={k[2] for k in keys},
+            )
+            .select_related("cycle", "agency", "obligation")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id", "assessment_id", "fact_date")))
+        )
 
     def instance_key(self, instance) -> tuple:
         return (instance.cycle.slug, instance.agency.acronym, instance.obligation.code)
 
+    def unique_checked_fields(self, instance) -> set[str]:
+        """A rating's one unique rule is its natural key: a new row's key was checked against the
+        database and the file; a stored rating was found by that key, which the row cannot change."""
+        return {"id", *self._meta.import_id_fields}
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The workflow's rule (obligations.workflow.edit_refusal: a published cycle, a rating not
+        in draft), then the strict validation."""
         errors = dict(import_validation_errors or {})
-        # The rating form's rule (obligations.workflow): a published cycle, or a rating already
-        # submitted or validated, is read-only.
-        refusal = workflow.edit_refusal(instance) if instance.cycle_id else None
-        if refusal:
-            errors.setdefault(NON_FIELD_ERRORS, []).append(refusal)
+        if instance.cycle_id:
+            refusal = workflow.edit_refusal(instance, cycle_label=instance.cycle.slug)
+            if refusal:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(refusal)
         super().validate_instance(instance, errors, validate_unique=validate_unique)
 
     def before_save_instance(self, instance, row, **kwargs):
@@ -462,33 +491,20 @@ class AssessmentResource(StrictModelResource):
             instance.version += 1  # optimistic locking: an open form on this rating is now stale
 
 
-class BulkAssessmentResource(AssessmentResource):
-    """Bulk mode, with the audit trail kept by simple_history's bulk helpers."""
+class BulkAssessmentResource(PlannedImportMixin, AssessmentResource):
+    """The admin's import of ratings: validated as a plan (agencies.resources.PlannedImportMixin:
+    the same rules and messages, no query per row, the preview writes nothing), then written in
+    batches with the audit trail (simple_history's bulk helpers)."""
 
     class Meta(AssessmentResource.Meta):
         use_bulk = True
         batch_size = 1000
         skip_diff = True
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(self.create_instances, Assessment, batch_size=batch_size)
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.create_instances.clear()
+    UPDATED_FIELDS = ["status", "rationale", "source_reference", "version"]
 
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                bulk_update_with_history(
-                    self.update_instances,
-                    Assessment,
-                    ["status", "rationale", "source_reference", "version"],
-                    batch_size=batch_size,
-                )
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.update_instances.clear()
+    def write(self, creates, updates):
+        if creates:
+            bulk_create_with_history(creates, Assessment, batch_size=self._meta.batch_size)
+        if updates:
+            bulk_update_with_history(updates, Assessment, self.UPDATED_FIELDS, batch_size=self._meta.batch_size)

@@ -76,10 +76,11 @@ TRANSITIONS: dict[str, Transition] = {
 # --- read-only rules --------------------------------------------------------------------------
 
 
-def cycle_refusal(cycle) -> str | None:
-    """Why nothing in this cycle may change (None while it is not published)."""
+def cycle_refusal(cycle, *, label=None) -> str | None:
+    """Why nothing in this cycle may change (None while it is not published). `label` names the
+    cycle in the message (its name by default; imports name it by its slug, as the file does)."""
     if cycle.state == CycleState.PUBLISHED:
-        return _("El ciclo «%(cycle)s» está publicado: es de sólo lectura.") % {"cycle": cycle}
+        return _("El ciclo «%(cycle)s» está publicado: es de sólo lectura.") % {"cycle": label or cycle}
     return None
 
 
@@ -88,10 +89,11 @@ def is_locked(assessment) -> bool:
     return assessment.workflow_state == WorkflowState.VALIDATED or assessment.cycle.state == CycleState.PUBLISHED
 
 
-def edit_refusal(assessment) -> str | None:
+def edit_refusal(assessment, *, cycle_label=None) -> str | None:
     """Why the rating (status, rationale, source) cannot be edited now; None for a draft of an
-    unpublished cycle. A submitted or validated rating goes back to draft first, with a reason."""
-    refusal = cycle_refusal(assessment.cycle)
+    unpublished cycle. A submitted or validated rating goes back to draft first, with a reason.
+    `cycle_label`: how the cycle is named in the message (see `cycle_refusal`)."""
+    refusal = cycle_refusal(assessment.cycle, label=cycle_label)
     if refusal:
         return refusal
     if assessment.workflow_state != WorkflowState.DRAFT:

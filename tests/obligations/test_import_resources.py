@@ -163,7 +163,7 @@ def test_assessment_rules_are_the_forms_rules(open_cycle):
     assert "Fila 1: status: «Cumplida» requiere al menos una evidencia fechada dentro del periodo" in messages
     assert "Fila 2: rationale: Todo estatus requiere una justificación escrita." in messages
     assert (
-        "Fila 3: El ciclo «Diagnóstico CNDH 2019» está publicado: es de sólo lectura." in messages
+        "Fila 3: El ciclo «cndh-2019» está publicado: es de sólo lectura." in messages
     )  # the workflow's words
     assert "Fila 4: agency: Dependencia desconocida: «NOPE»." in messages
     assert not Assessment.objects.filter(cycle=open_cycle).exists()
