@@ -162,9 +162,7 @@ def test_assessment_rules_are_the_forms_rules(open_cycle):
     result, messages = run(AssessmentResource(), text)
     assert "Fila 1: status: «Cumplida» requiere al menos una evidencia fechada dentro del periodo" in messages
     assert "Fila 2: rationale: Todo estatus requiere una justificación escrita." in messages
-    assert (
-        "Fila 3: El ciclo «cndh-2019» está publicado: es de sólo lectura." in messages
-    )  # the workflow's words
+    assert "Fila 3: El ciclo «cndh-2019» está publicado: es de sólo lectura." in messages  # the workflow's words
     assert "Fila 4: agency: Dependencia desconocida: «NOPE»." in messages
     assert not Assessment.objects.filter(cycle=open_cycle).exists()
     assert Assessment.objects.get(
