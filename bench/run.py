@@ -22,7 +22,9 @@ What it does, on 127.0.0.1 only:
 3. Freezing 60,000 ratings (`run_freeze(force=True)`, or `freeze_cycle` on code without it) and
    the admin request that publishes a 9,800-rating cycle (bench/publish.py), `--rounds` times each;
    the admin import of 10,000 ratings against a raw bulk_create (bench/imports.py --admin, its
-   rounds interleaved, in the database DATABASE_URL's name + `_imports`).
+   rounds interleaved, in the database DATABASE_URL's name + `_imports`); the PDF reports per page
+   against WeasyPrint rendering a plain table of the same rows (bench/reports.py, interleaved, in
+   DATABASE_URL's name + `_pdf`).
 4. `--load` / `--load-only`: 32 concurrent clients for 60 s on a mix of pages and roles
    (secretariat, liaison, auditor, anonymous public pages and API); errors and p50/p99 per page.
 
@@ -340,6 +342,20 @@ def import_ratios(args, tree: Path, base: str) -> list[float]:
     return json.loads(out.stdout.strip().splitlines()[-1])["ratio"]
 
 
+def pdf_figures(args, tree: Path, base: str) -> dict:
+    """PDF per page ÷ WeasyPrint rendering a plain table of the same rows, each run's pair
+    (bench/reports.py on the CNDH 2019 reference cycle, agency and national reports), and the
+    memory a page adds; in a database of its own: DATABASE_URL's name + `_pdf`."""
+    db = database_url(base, "pdf")
+    ensure_database(db)
+    command = [str(tree / ".venv/bin/python"), str(ROOT / "bench/reports.py"), "--skip-10x", "--growth", ""]
+    command += ["--runs", str(args.rounds), "--json"]
+    out = subprocess.run(command, cwd=tree, env=bench_env(tree, db), capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"bench/reports.py failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 GOALS = [
     # key, measure, goal text, goal test
     ("agency_published", "published agency scorecard: CPU/request ÷ trivial", "≤ 2", lambda v: v <= 2),
@@ -351,6 +367,8 @@ GOALS = [
     ("publish_s", "publish of a 9,800-rating cycle: admin request (s)", "< 0.5", lambda v: v < 0.5),
     ("freeze_s", "freeze of 60,000 ratings (s)", "≤ 5", lambda v: v <= 5),
     ("import_ratio", "admin import of 10,000 ratings ÷ raw bulk_create", "≤ 5", lambda v: v <= 5),
+    ("pdf_ratio", "PDF per page ÷ plain WeasyPrint table of the same rows", "≤ 1.1", lambda v: v <= 1.1),
+    ("pdf_mb", "PDF memory per added page (MiB)", "≤ 2", lambda v: v <= 2),
 ]
 
 
@@ -359,6 +377,8 @@ def summarize(results: dict) -> dict[str, list[float]]:
     values["publish_s"] = [ms / 1000 for ms in results.get("publish_ms", [])]
     values["freeze_s"] = [ms / 1000 for ms in results.get("freeze_ms", [])]
     values["import_ratio"] = results.get("import_ratio", [])
+    values["pdf_ratio"] = results.get("pdf", {}).get("pdf_ratio_per_page", [])
+    values["pdf_mb"] = results.get("pdf", {}).get("pdf_mb_per_page", [])
     return values
 
 
@@ -442,6 +462,11 @@ def main() -> None:
         log(f"publish admin request: {fmt_range([ms / 1000 for ms in results['publish_ms']])} s")
         results["import_ratio"] = import_ratios(args, tree, base)
         log(f"admin import of 10,000 ratings ÷ raw bulk_create: {fmt_range(results['import_ratio'])}")
+        pdf = pdf_figures(args, tree, base)
+        results["pdf"] = {key: pdf[key] for key in ("pdf_ratio_per_page", "pdf_mb_per_page")}
+        log(
+            f"PDF per page ÷ plain table: {fmt_range(pdf['pdf_ratio_per_page'])}; MiB per page {pdf['pdf_mb_per_page']}"
+        )
     if args.load or args.load_only:
         results["load"] = load_test(args, tree, db98, d98, args.port)
     if args.json:
