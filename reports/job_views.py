@@ -37,7 +37,10 @@ def _back(request, job: ReportJob):
 
 def _target(user, params) -> tuple[str, ReviewCycle, Agency | None]:
     """The report named by kind, cycle (slug) and agency (acronym, for an agency report) among
-    what the user may see; 404 otherwise."""
+    what the user may see; 404 otherwise (a form's body is not checked by
+    compliance.middleware, which reads query strings only: PostgreSQL refuses NUL in text)."""
+    if any("\x00" in value for value in params.values()):
+        raise Http404
     kind = params.get("kind", ReportKind.AGENCY)
     cycle = get_object_or_404(ReviewCycle.objects.visible_to(user), slug=params.get("cycle", ""))
     agency = None
