@@ -354,6 +354,21 @@ RULES: dict[str, list[Case]] = {
             data=SEP_PUBLISHED_REPORT,
         ),
     ],
+    # The PDF panel of a cached page asks for the newest job of the report it offers: whoever
+    # may request that report gets it (or {"id": null}); everyone else the same 404.
+    "report_jobs:latest": [
+        Case("SEP-published", sep_report_request(OK), query="kind=agency&cycle=mx-publicado&agency=SEP"),
+        Case(
+            "national-published",
+            roles(NOT_FOUND, anonymous=LOGIN, secretariat=OK, auditor=OK, superuser=OK),
+            query="kind=national&cycle=mx-publicado",
+        ),
+        Case(
+            "SEP-open",
+            roles(NOT_FOUND, anonymous=LOGIN, auditor=OK, superuser=OK),
+            query="kind=agency&cycle=mx-abierto&agency=SEP",
+        ),
+    ],
     "report_jobs:status": [],  # filled below (job_cases)
     "report_jobs:download": [],
     "report_jobs:retry": [],
